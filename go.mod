@@ -1,0 +1,3 @@
+module ring0.dev
+
+go 1.25

@@ -1,0 +1,131 @@
+package patch
+
+import "path"
+
+// PlanFor returns the whole patch for a profile. Each group of edits names the GOROOT files it touches
+// and why; sites.txt lists every raw SYSCALL site and which of them the edits route to the kernel.
+func PlanFor(p Profile) Plan {
+	var edits []Edit
+	edits = append(edits, entryEdits()...)
+	edits = append(edits, stubEdits(p)...)
+	edits = append(edits, schedEdits()...)
+	edits = append(edits, syscallEdits(p)...)
+	return Plan{
+		Profile: p,
+		Edits:   edits,
+		Adds: []Add{
+			{File: "src/runtime/ring0_linux_amd64.go", Template: "runtime_ring0.go.tmpl"},
+			{File: path.Join("src", p.SysPkg, "ring0_linux_amd64.go"), Template: "rawsyscall.go.tmpl"},
+			{File: "src/syscall/ring0_linux_amd64.go", Template: "syscall_ring0.go.tmpl"},
+		},
+	}
+}
+
+// entryEdits: runtime/asm_amd64.s. The library constructor keeps the environment the dynamic loader
+// passed it (DX), which is where the kernel left its address.
+func entryEdits() []Edit {
+	return []Edit{{
+		File: "src/runtime/asm_amd64.s",
+		Old:  "\tMOVQ\tSI, _rt0_amd64_lib_argv<>(SB)\n",
+		New:  "\tMOVQ\tSI, _rt0_amd64_lib_argv<>(SB)\n\tMOVQ\tDX, runtime·ring0Envp(SB)\n",
+		Why:  "save the constructor's envp for ring0attach",
+	}}
+}
+
+// kernelStubs are the runtime's assembly system call stubs that may enter the kernel (sites.txt:
+// kernel). Each is renamed to ring0host_<name> and replaced by a Go function in ring0_linux_amd64.go.
+var kernelStubs = []string{"exit", "open", "closefd", "write1", "read", "pipe2", "usleep", "futex", "osyield"}
+
+// stubEdits: runtime/sys_linux_amd64.s and the Go files that declare those stubs.
+func stubEdits(p Profile) []Edit {
+	var edits []Edit
+	for _, name := range kernelStubs {
+		edits = append(edits, Edit{
+			File: "src/runtime/sys_linux_amd64.s",
+			Old:  "TEXT runtime·" + name + "(SB),",
+			New:  "TEXT runtime·ring0host_" + name + "(SB),",
+			Why:  "the Go version in ring0_linux_amd64.go routes it",
+		})
+	}
+	rename := func(file, name, params string) Edit {
+		return Edit{
+			File: "src/runtime/" + file,
+			Old:  "\nfunc " + name + "(" + params,
+			New:  "\nfunc ring0host_" + name + "(" + params,
+			Why:  "the host stub keeps its declaration; ring0_linux_amd64.go defines " + name,
+		}
+	}
+	return append(edits,
+		rename("stubs2.go", "read", "fd int32, p unsafe.Pointer, n int32) int32\n"),
+		rename("stubs2.go", "closefd", "fd int32) int32\n"),
+		rename("stubs2.go", "exit", "code int32)\n"),
+		rename("stubs2.go", "usleep", "usec uint32)\n"),
+		rename("stubs2.go", "write1", "fd uintptr, p unsafe.Pointer, n int32) int32\n"),
+		rename("stubs2.go", "open", "name *byte, mode, perm int32) int32\n"),
+		rename("os_linux.go", "osyield", ")\n"),
+		rename("os_linux.go", "pipe2", "flags int32) (r, w int32, errno int32)\n"),
+		rename(p.FutexFile, "futex", "addr unsafe.Pointer, op int32, val uint32, "+futexMiddle(p)+"addr2 unsafe.Pointer, val3 uint32) int32\n"),
+	)
+}
+
+func futexMiddle(p Profile) string {
+	if p.FutexTS == "unsafe.Pointer" {
+		return "ts, " // "ts, addr2 unsafe.Pointer"
+	}
+	return "ts " + p.FutexTS + ", "
+}
+
+// schedEdits: runtime/runtime2.go, proc.go, signal_unix.go.
+func schedEdits() []Edit {
+	return []Edit{
+		{
+			File: "src/runtime/runtime2.go",
+			Old:  "\tincgo           bool          // m is executing a cgo call\n",
+			New:  "\tincgo           bool          // m is executing a cgo call\n\tring0           ring0M        // Ring0: this thread's kernel state\n",
+			Why:  "per-thread kernel state",
+		},
+		{
+			File: "src/runtime/proc.go",
+			Old:  "\tgoargs()\n\tgoenvs()\n",
+			New:  "\tgoargs()\n\tgoenvs()\n\tring0attach()\n",
+			Why:  "find the kernel before any package init; take argv and envp from it",
+		},
+		{
+			File: "src/runtime/proc.go",
+			Old:  "\tgp.m.locks++\n\tsigsave(&gp.m.sigmask)\n\tsigblock(false)\n",
+			New:  "\tgp.m.locks++\n\tgp.m.ring0.hostOnly = true\n\tsigsave(&gp.m.sigmask)\n\tsigblock(false)\n",
+			Why:  "a (v)fork child shares this thread's memory and must not enter the kernel",
+		},
+		{
+			File: "src/runtime/proc.go",
+			Old:  "\tmsigrestore(gp.m.sigmask)\n\n\tgp.m.locks--\n}\n",
+			New:  "\tmsigrestore(gp.m.sigmask)\n\n\tgp.m.ring0.hostOnly = false\n\tgp.m.locks--\n}\n",
+			Why:  "the parent enters the kernel again after the fork",
+		},
+		{
+			File: "src/runtime/signal_unix.go",
+			Old:  "\t\tfwdSig[i] = getsig(i)\n",
+			New:  "\t\tif handlingSig[i] == 0 { // Ring0: installed at preinit; keep the handler saved then\n\t\t\tfwdSig[i] = getsig(i)\n\t\t}\n",
+			Why:  "after attach the library initialises signals as an executable, once more; it must not forward to itself",
+		},
+	}
+}
+
+// syscallEdits: the runtime's syscall package (Syscall6 becomes RawSyscall6) and syscall/exec_linux.go.
+func syscallEdits(p Profile) []Edit {
+	return []Edit{
+		{
+			File: path.Join("src", p.SysPkg, "asm_linux_amd64.s"),
+			Old:  "TEXT ·Syscall6<ABIInternal>(SB),",
+			New:  "TEXT ·RawSyscall6<ABIInternal>(SB),",
+			Why:  "Syscall6 is now runtime.ring0Syscall6",
+		},
+		{
+			File: "src/syscall/exec_linux.go",
+			Old:  "func forkAndExecInChild(argv0 *byte, argv, envv []*byte, chroot, dir *byte, attr *ProcAttr, sys *SysProcAttr, pipe int) (pid int, err Errno) {\n",
+			New: "func forkAndExecInChild(argv0 *byte, argv, envv []*byte, chroot, dir *byte, attr *ProcAttr, sys *SysProcAttr, pipe int) (pid int, err Errno) {\n" +
+				"\tif attr, sys, pipe, err = ring0HostFds(attr, sys, pipe); err != 0 {\n\t\treturn 0, err\n\t}\n",
+			Why: "the child gets host descriptors",
+		},
+	}
+}

@@ -1,0 +1,163 @@
+package ring0.kernel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+import ring0.abi.Errno;
+
+/**
+ * The app's descriptor table. Numbers are the app's own, allocated as Linux does (lowest free);
+ * they are unrelated to host descriptor numbers, which the app never sees.
+ *
+ * <p>Locking: lookups take no lock (an acquiring read of the slot, then a reference on the
+ * description); changes take the table's lock, as Linux's files_struct.file_lock.
+ */
+public final class FdTable {
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(FileDescription[].class);
+
+    private final int max;
+    private final Object lock = new Object();
+    /** Replaced whole when it grows; slots change under the lock with release stores. */
+    private volatile FileDescription[] files = new FileDescription[64];
+    /** Close-on-exec flags, by descriptor. Guarded by lock. */
+    private long[] cloexec = new long[1];
+    /** No descriptor below this is free. Guarded by lock. */
+    private int lowestFree;
+
+    /** @param max one more than the largest descriptor number (RLIMIT_NOFILE) */
+    public FdTable(int max) {
+        this.max = max;
+    }
+
+    /**
+     * The description behind fd, with a reference the caller must {@link FileDescription#put}; null
+     * if fd is not open. Hot path: no lock, no allocation.
+     */
+    public FileDescription get(int fd) {
+        for (;;) {
+            FileDescription[] t = files;
+            if (fd < 0 || fd >= t.length) {
+                return null;
+            }
+            FileDescription f = (FileDescription) SLOT.getAcquire(t, fd);
+            if (f == null) {
+                return null;
+            }
+            if (f.tryGet()) {
+                // The slot may have been closed and reused between the read and the reference.
+                if (SLOT.getAcquire(files, fd) == f) {
+                    return f;
+                }
+                f.put();
+            }
+        }
+    }
+
+    /** Installs f at the lowest free descriptor >= min. Takes over the caller's reference. */
+    public int install(FileDescription f, int min, boolean closeOnExec) {
+        synchronized (lock) {
+            int fd = Math.max(min, lowestFree);
+            FileDescription[] t = files;
+            while (fd < t.length && t[fd] != null) {
+                fd++;
+            }
+            if (fd >= max) {
+                return -Errno.EMFILE;
+            }
+            setLocked(fd, f, closeOnExec);
+            if (min <= lowestFree) {
+                lowestFree = fd + 1;
+            }
+            return fd;
+        }
+    }
+
+    /**
+     * Puts f at fd (dup2): returns the description that was there, for the caller to put() outside
+     * the lock, or null. Takes over the caller's reference to f.
+     */
+    public FileDescription installAt(int fd, FileDescription f, boolean closeOnExec) {
+        synchronized (lock) {
+            FileDescription old = fd < files.length ? files[fd] : null;
+            setLocked(fd, f, closeOnExec);
+            return old;
+        }
+    }
+
+    /** Removes fd from the table; returns its description for the caller to put(), or null. */
+    public FileDescription remove(int fd) {
+        synchronized (lock) {
+            FileDescription[] t = files;
+            if (fd < 0 || fd >= t.length || t[fd] == null) {
+                return null;
+            }
+            FileDescription f = t[fd];
+            SLOT.setRelease(t, fd, null);
+            setCloexecLocked(fd, false);
+            if (fd < lowestFree) {
+                lowestFree = fd;
+            }
+            return f;
+        }
+    }
+
+    public boolean closeOnExec(int fd) {
+        synchronized (lock) {
+            return fd >= 0 && (fd >> 6) < cloexec.length && (cloexec[fd >> 6] & (1L << fd)) != 0;
+        }
+    }
+
+    /** Sets fd's close-on-exec flag; returns false if fd is not open. */
+    public boolean setCloseOnExec(int fd, boolean on) {
+        synchronized (lock) {
+            if (fd < 0 || fd >= files.length || files[fd] == null) {
+                return false;
+            }
+            setCloexecLocked(fd, on);
+            return true;
+        }
+    }
+
+    /** The largest descriptor number the table allows, plus one. */
+    public int max() {
+        return max;
+    }
+
+    /** Calls action with each open descriptor, in order (for close_range, /proc and exec). */
+    public void forEachOpen(IntConsumer action) {
+        FileDescription[] t = files;
+        for (int fd = 0; fd < t.length; fd++) {
+            if (SLOT.getAcquire(t, fd) != null) {
+                action.accept(fd);
+            }
+        }
+    }
+
+    private void setLocked(int fd, FileDescription f, boolean closeOnExec) {
+        if (fd >= files.length) {
+            int n = files.length;
+            while (n <= fd) {
+                n *= 2;
+            }
+            files = Arrays.copyOf(files, Math.min(n, Math.max(max, fd + 1)));
+        }
+        SLOT.setRelease(files, fd, f);
+        setCloexecLocked(fd, closeOnExec);
+    }
+
+    private void setCloexecLocked(int fd, boolean on) {
+        int word = fd >> 6;
+        if (word >= cloexec.length) {
+            if (!on) {
+                return;
+            }
+            cloexec = Arrays.copyOf(cloexec, Math.max(word + 1, cloexec.length * 2));
+        }
+        if (on) {
+            cloexec[word] |= 1L << fd;
+        } else {
+            cloexec[word] &= ~(1L << fd);
+        }
+    }
+}

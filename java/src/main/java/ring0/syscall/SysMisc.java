@@ -1,0 +1,96 @@
+package ring0.syscall;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import ring0.abi.Errno;
+import ring0.abi.Fcntl;
+import ring0.abi.Sysno;
+import ring0.host.Host;
+import ring0.kernel.FileDescription;
+import ring0.kernel.Kernel;
+import ring0.kernel.Task;
+import ring0.usermem.UserMemory;
+
+/**
+ * Calls whose descriptor arguments need more than the table says: exit_group, mmap (no descriptor
+ * when anonymous), signalfd/signalfd4 (-1 makes a new one) and openat2 (close-on-exec inside a struct).
+ */
+final class SysMisc {
+    private static final int SFD_CLOEXEC = Fcntl.O_CLOEXEC;
+    private static final int OPEN_HOW_MIN = 24;
+
+    private final Kernel kernel;
+    private final SyscallHandler mmapFile;
+
+    SysMisc(Kernel kernel, SyscallHandler mmapFile) {
+        this.kernel = kernel;
+        this.mmapFile = mmapFile;
+    }
+
+    void register(SyscallTable table) {
+        table.set(Sysno.SYS_EXIT_GROUP, this::exitGroup, "full");
+        table.set(Sysno.SYS_MMAP, this::mmap, "host mapping");
+        table.set(Sysno.SYS_SIGNALFD, (t, a0, a1, a2, a3, a4, a5) -> signalfd(t, Sysno.SYS_SIGNALFD, a0, a1, a2, 0), "host signalfd");
+        table.set(Sysno.SYS_SIGNALFD4, (t, a0, a1, a2, a3, a4, a5) -> signalfd(t, Sysno.SYS_SIGNALFD4, a0, a1, a2, a3), "host signalfd");
+        table.set(Sysno.SYS_OPENAT2, this::openat2, "host file");
+    }
+
+    /** Implements exit_group(2). Never returns. */
+    long exitGroup(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        kernel.exitGroup((int) a0);
+        return 0;
+    }
+
+    /** Implements mmap(2): an anonymous mapping has no descriptor to translate. */
+    long mmap(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        if ((a3 & Fcntl.MAP_ANONYMOUS) != 0) {
+            t.passedThrough[Sysno.SYS_MMAP]++;
+            return Host.call(Sysno.SYS_MMAP, a0, a1, a2, a3, a4, a5);
+        }
+        return mmapFile.call(t, a0, a1, a2, a3, a4, a5);
+    }
+
+    /** Implements signalfd(2) and signalfd4(2): fd -1 makes a new descriptor, another changes its mask. */
+    long signalfd(Task t, int nr, long fdArg, long mask, long size, long flags) {
+        int fd = (int) fdArg;
+        t.passedThrough[nr]++;
+        if (fd == -1) {
+            long h = Host.call(Sysno.SYS_SIGNALFD4, -1, mask, size, flags | SFD_CLOEXEC, 0, 0);
+            return h < 0 ? h : HostPassthrough.installHost(kernel, (int) h, (flags & SFD_CLOEXEC) != 0);
+        }
+        FileDescription f = kernel.fds.get(fd);
+        try {
+            long r = Host.call(Sysno.SYS_SIGNALFD4, f != null ? f.hostFd() : -1, mask, size, flags | SFD_CLOEXEC, 0, 0);
+            return r < 0 ? r : fd;
+        } finally {
+            if (f != null) {
+                f.put();
+            }
+        }
+    }
+
+    /** Implements openat2(2): struct open_how starts with the u64 flags that carry O_CLOEXEC. */
+    long openat2(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        long size = a3;
+        if (size < OPEN_HOW_MIN || size > Task.SCRATCH_SIZE) {
+            return size < OPEN_HOW_MIN ? -Errno.EINVAL : -Errno.E2BIG;
+        }
+        if (UserMemory.copyIn(a2, t.scratch, 0, size) != 0) {
+            return -Errno.EFAULT;
+        }
+        long flags = t.scratch.get(JAVA_LONG, 0);
+        t.scratch.set(JAVA_LONG, 0, flags | Fcntl.O_CLOEXEC);
+        int dirfd = (int) a0;
+        FileDescription d = dirfd == Fcntl.AT_FDCWD ? null : kernel.fds.get(dirfd);
+        try {
+            long hostDir = dirfd == Fcntl.AT_FDCWD ? Fcntl.AT_FDCWD : d != null ? d.hostFd() : -1;
+            long h = Host.call(Sysno.SYS_OPENAT2, hostDir, a1, t.scratch.address(), size, 0, 0);
+            t.passedThrough[Sysno.SYS_OPENAT2]++;
+            return h < 0 ? h : HostPassthrough.installHost(kernel, (int) h, (flags & Fcntl.O_CLOEXEC) != 0);
+        } finally {
+            if (d != null) {
+                d.put();
+            }
+        }
+    }
+}

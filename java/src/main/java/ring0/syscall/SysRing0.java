@@ -1,0 +1,99 @@
+package ring0.syscall;
+
+import ring0.abi.Errno;
+import ring0.abi.Syscalls;
+import ring0.kernel.FileDescription;
+import ring0.kernel.Kernel;
+import ring0.kernel.Task;
+import ring0.loader.AppImage;
+import ring0.loader.Loader;
+import ring0.usermem.UserMemory;
+
+/**
+ * Ring0's own pseudo system calls, made by the patched Go runtime and syscall package
+ * (go/patch/files). Numbers from {@link Syscalls#RING0_BASE}; outside Ring0 the host answers ENOSYS.
+ *
+ * <pre>
+ * struct ring0Shared {          // runtime/ring0_linux_amd64.go
+ *     u64 abi;                  //   0  set by Go
+ *     u64 flags;                //   8  set here: 1 = count host calls
+ *     u64 argc;                 //  16  set here
+ *     u64 argv;                 //  24  set here: argv..., NULL, envp..., NULL, auxv
+ *     u64 marker;               //  32  set by Go
+ *     u64 served[16];           //  40  set here: bitmap of the numbers this kernel serves
+ *     u64 hostCalls[1024];      // 168  counted by Go
+ * };
+ * </pre>
+ */
+final class SysRing0 {
+    static final int SYS_RING0_ATTACH = Syscalls.RING0_BASE;
+    static final int SYS_RING0_HOSTFDS = Syscalls.RING0_BASE + 1;
+
+    private static final long ABI_OFF = 0, FLAGS = 8, ARGC = 16, ARGV = 24, SERVED = 40, HOST_CALLS = 168;
+    private static final long SHARED_SIZE = HOST_CALLS + 8L * Syscalls.MAX;
+
+    private final Kernel kernel;
+    private final SyscallTable table;
+    private final AppImage image;
+
+    SysRing0(Kernel kernel, SyscallTable table, AppImage image) {
+        this.kernel = kernel;
+        this.table = table;
+        this.image = image;
+    }
+
+    void register(SyscallTable table) {
+        table.set(SYS_RING0_ATTACH, this::attach, "Ring0: the Go runtime attaches");
+        table.set(SYS_RING0_HOSTFDS, this::hostFds, "Ring0: host descriptors for a fork");
+    }
+
+    /** The runtime attaches, before any package init: it gets argv, envp and the served bitmap. */
+    long attach(Task t, long shared, long a1, long a2, long a3, long a4, long a5) {
+        if (!UserMemory.canWrite(shared, SHARED_SIZE)) {
+            return -Errno.EFAULT;
+        }
+        long abi = UserMemory.getLong(shared + ABI_OFF);
+        if (abi != Loader.ABI) {
+            kernel.log.log("ring0: refused a program built for Ring0 ABI " + abi + "; this kernel speaks " + Loader.ABI);
+            return -Errno.EPROTO;
+        }
+        UserMemory.putLong(shared + FLAGS, kernel.countHostCalls ? 1 : 0);
+        UserMemory.putLong(shared + ARGC, image.argc());
+        UserMemory.putLong(shared + ARGV, image.argvBlock());
+        long[] served = table.servedBitmap();
+        for (int i = 0; i < served.length; i++) {
+            UserMemory.putLong(shared + SERVED + 8L * i, served[i]);
+        }
+        kernel.setHostCallCounters(shared + HOST_CALLS);
+        kernel.log.log("ring0: " + image.path() + " attached (thread " + t.tid + ")");
+        return 0;
+    }
+
+    /**
+     * Replaces n int32 descriptors at ptr by the host descriptors behind them, before a fork: the
+     * child never enters the kernel. -1 stays -1.
+     */
+    long hostFds(Task t, long ptr, long n, long a2, long a3, long a4, long a5) {
+        if (n < 0 || n > kernel.fds.max() || !UserMemory.canWrite(ptr, 4 * n)) {
+            return -Errno.EFAULT;
+        }
+        for (long p = ptr; p < ptr + 4 * n; p += 4) {
+            int fd = UserMemory.getInt(p);
+            if (fd == -1) {
+                continue;
+            }
+            FileDescription f = kernel.fds.get(fd);
+            if (f == null) {
+                return -Errno.EBADF;
+            }
+            int h = f.hostFd();
+            f.put();
+            if (h < 0) {
+                kernel.log.once("hostfds:" + f.describe(), "ring0: cannot hand " + f.describe() + " to a child process");
+                return -Errno.EBADF;
+            }
+            UserMemory.putInt(p, h);
+        }
+        return 0;
+    }
+}
