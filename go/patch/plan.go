@@ -103,6 +103,12 @@ func schedEdits() []Edit {
 			Why:  "the parent enters the kernel again after the fork",
 		},
 		{
+			File: "src/runtime/proc.go",
+			Old:  "\tif !iscgo && cgoHasExtraM && extraMLength.Load() > 0 {\n",
+			New:  "\tif (!iscgo || ring0Entry != 0) && cgoHasExtraM && extraMLength.Load() > 0 { // Ring0: cgo's extra M is not the app's\n",
+			Why:  "deadlock detection as in a pure Go executable: the extra M that c-shared mode keeps for C callers is not running Go code",
+		},
+		{
 			File: "src/runtime/signal_unix.go",
 			Old:  "\t\tfwdSig[i] = getsig(i)\n",
 			New:  "\t\tif handlingSig[i] == 0 { // Ring0: installed at preinit; keep the handler saved then\n\t\t\tfwdSig[i] = getsig(i)\n\t\t}\n",
