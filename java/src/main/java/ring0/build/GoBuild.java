@@ -12,13 +12,19 @@ import java.util.List;
  * ring0 build: the ordinary {@code go build}, with cgo on, {@code -buildmode=c-shared} and the
  * overlay that patches the runtime (made by go/cmd/ring0-overlay from the installed GOROOT, cached
  * per Go version). The result is a "ring0 executable": a shared object the kernel loads.
+ *
+ * <p>A toolchain that GOTOOLCHAIN selected lives under GOMODCACHE, where the go command refuses
+ * overlays: ring0-overlay then copies it once into the user cache, and the build runs that copy.
  */
 public final class GoBuild {
     private final Path home;
     private final Toolchain go;
 
-    /** An installed Go toolchain. */
-    public record Toolchain(Path go, Path goroot, String version) {}
+    /** An installed Go toolchain, as {@code go env} reports it in the current directory. */
+    public record Toolchain(Path go, Path goroot, String version, Path gomodcache) {}
+
+    /** An overlay and the GOROOT it applies to: the toolchain's own, or ring0-overlay's copy of it. */
+    public record Overlay(Path goroot, Path file) {}
 
     private GoBuild(Path home, Toolchain go) {
         this.home = home;
@@ -29,32 +35,36 @@ public final class GoBuild {
     public static GoBuild find(Path home) throws BuildException {
         Path go = which("go");
         if (go == null) {
-            throw new BuildException("go not found on PATH: install Go (go1.25 or go1.26) to build ring0 executables");
+            throw new BuildException("go not found on PATH: install Go (go1.24, go1.25 or go1.26) to build ring0 executables");
         }
         String cc = System.getenv("CC");
         if (which(cc != null && !cc.isBlank() ? cc.split(" ")[0] : "gcc") == null && which("cc") == null) {
             throw new BuildException("no C compiler (gcc) found on PATH: ring0 executables are built with cgo; "
                     + "install gcc (Debian: apt-get install gcc)");
         }
-        List<String> env = run(List.of(go.toString(), "env", "GOROOT", "GOVERSION"), "go env");
-        if (env.size() < 2) {
+        List<String> env = run(List.of(go.toString(), "env", "GOROOT", "GOVERSION", "GOMODCACHE"), "go env");
+        if (env.size() < 3) {
             throw new BuildException("go env printed " + env);
         }
-        return new GoBuild(home, new Toolchain(go, Path.of(env.get(0)), env.get(1)));
+        return new GoBuild(home, new Toolchain(go, Path.of(env.get(0)), env.get(1), Path.of(env.get(2))));
     }
 
     public Toolchain toolchain() {
         return go;
     }
 
-    /** The overlay.json for this toolchain (made and cached by ring0-overlay). */
-    public Path overlay() throws BuildException {
+    /** The overlay for this toolchain and the GOROOT to build with (made and cached by ring0-overlay). */
+    public Overlay overlay() throws BuildException {
         Path tool = home.resolve("build/bin/ring0-overlay");
         if (!Files.isExecutable(tool)) {
             throw new BuildException(tool + " is missing: run ./ring0 from the repository, which builds it");
         }
-        List<String> out = run(List.of(tool.toString(), "-goroot", go.goroot().toString()), "ring0-overlay");
-        return Path.of(out.get(out.size() - 1));
+        List<String> out = run(List.of(tool.toString(), "-goroot", go.goroot().toString(),
+                "-gomodcache", go.gomodcache().toString()), "ring0-overlay");
+        if (out.size() != 2) {
+            throw new BuildException("ring0-overlay printed " + out + ", want a GOROOT and an overlay");
+        }
+        return new Overlay(Path.of(out.get(0)), Path.of(out.get(1)));
     }
 
     /**
@@ -63,13 +73,16 @@ public final class GoBuild {
      * @param goFlags other go build flags, passed as they are
      */
     public void build(String pkg, Path out, List<String> goFlags) throws BuildException {
-        Path overlay = overlay();
-        List<String> cmd = new ArrayList<>(List.of(go.go().toString(), "build", "-buildmode=c-shared",
-                "-overlay=" + overlay, "-o", out.toString()));
+        Overlay overlay = overlay();
+        // The toolchain the overlay was made for, and no other: no GOTOOLCHAIN switch from here on.
+        List<String> cmd = new ArrayList<>(List.of(overlay.goroot().resolve("bin/go").toString(), "build",
+                "-buildmode=c-shared", "-overlay=" + overlay.file(), "-o", out.toString()));
         cmd.addAll(goFlags);
         cmd.add(pkg);
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         pb.environment().put("CGO_ENABLED", "1");
+        pb.environment().put("GOTOOLCHAIN", "local");
+        pb.environment().put("GOROOT", overlay.goroot().toString());
         int rc;
         try {
             rc = pb.start().waitFor();

@@ -21,7 +21,10 @@ final class Executables {
     static Path resolve(String target) throws UserError {
         Path p = Path.of(target);
         if (Files.isRegularFile(p) && isElf(p)) {
-            return p.toAbsolutePath();
+            return p.toAbsolutePath().normalize();
+        }
+        if (target.endsWith(".ring0") && !Files.exists(p)) {
+            throw new UserError(target + ": no such file");
         }
         try {
             GoBuild go = GoBuild.find(Main.home());

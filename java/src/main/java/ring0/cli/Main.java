@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ring0", mixinStandardHelpOptions = true, version = "ring0 0.1.0",
         description = "Run native Go programs inside a kernel written in Java: a system call is a function call.",
-        subcommands = {BuildCommand.class, RunCommand.class},
+        subcommands = {BuildCommand.class, RunCommand.class, BootCommand.class, InsexeCommand.class},
         footer = {"", "Examples:", "  ring0 demo", "  ring0 run ./cmd/app arg1 arg2", "  ring0 build -o app.ring0 ./cmd/app"})
 public final class Main implements Runnable {
 

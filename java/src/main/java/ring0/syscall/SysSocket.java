@@ -91,8 +91,8 @@ final class SysSocket {
         }
         for (long c = control; c + CMSG_HDR <= control + len; ) {
             long clen = UserMemory.getLong(c);
-            if (clen < CMSG_HDR) {
-                return false;
+            if (!cmsgOk(clen, c, control + len)) {
+                return false; // the host answers EINVAL
             }
             if (UserMemory.getInt(c + 8) == Fcntl.SOL_SOCKET && UserMemory.getInt(c + 12) == Fcntl.SCM_RIGHTS) {
                 return true;
@@ -114,8 +114,8 @@ final class SysSocket {
         UserMemory.putLong(scratch + CONTROL, control);
         for (long c = control; c + CMSG_HDR <= control + len; ) {
             long clen = UserMemory.getLong(c);
-            if (clen < CMSG_HDR) {
-                break;
+            if (!cmsgOk(clen, c, control + len)) {
+                return -Errno.EINVAL;
             }
             if (UserMemory.getInt(c + 8) == Fcntl.SOL_SOCKET && UserMemory.getInt(c + 12) == Fcntl.SCM_RIGHTS) {
                 for (long p = c + CMSG_HDR; p + 4 <= c + clen; p += 4) {
@@ -143,7 +143,7 @@ final class SysSocket {
         }
         for (long c = control; c + CMSG_HDR <= control + len; ) {
             long clen = UserMemory.getLong(c);
-            if (clen < CMSG_HDR) {
+            if (!cmsgOk(clen, c, control + len)) {
                 return;
             }
             if (UserMemory.getInt(c + 8) == Fcntl.SOL_SOCKET && UserMemory.getInt(c + 12) == Fcntl.SCM_RIGHTS) {
@@ -157,6 +157,14 @@ final class SysSocket {
             }
             c += align(clen);
         }
+    }
+
+    /**
+     * Linux's CMSG_OK: the message at c, of length clen, fits in the control data that ends at end.
+     * A longer one would walk (and write) past the data the app gave.
+     */
+    private static boolean cmsgOk(long clen, long c, long end) {
+        return clen >= CMSG_HDR && clen <= end - c;
     }
 
     private static long align(long len) {

@@ -1,0 +1,52 @@
+package ring0.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import ring0.control.ControlClient;
+
+/** ring0 insexe: insert an app into a booted kernel, as insmod inserts a module. */
+@Command(name = "insexe", mixinStandardHelpOptions = true,
+        description = {"Insert a ring0 executable (or a package, built first) into the kernel listening on SOCKET. "
+                + "The app runs with this command's stdin, stdout, stderr, working directory and environment; "
+                + "this command exits with the app's status, and signals it receives are forwarded to the app."},
+        footer = {"", "Example:", "  ring0 insexe --control /tmp/ring0.sock app.ring0 arg"})
+final class InsexeCommand implements Callable<Integer> {
+    @Option(names = "--control", required = true, paramLabel = "SOCKET", description = "The kernel's control socket.")
+    Path control;
+
+    @Option(names = "--stats", paramLabel = "FILE", description = "Write per-call counts as JSON to FILE at exit (see ring0 run --help).")
+    Path stats;
+
+    @Option(names = "--strace", description = "Print each call the kernel serves to stderr.")
+    boolean strace;
+
+    @Option(names = "--log", paramLabel = "FILE", description = "Copy the kernel log to FILE ('-': stderr).")
+    String log;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The ring0 executable (or a package to build).")
+    String target;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "The app's arguments.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws UserError {
+        Path exe = Executables.resolve(target);
+        List<String> argv = new ArrayList<>();
+        argv.add(exe.toString());
+        argv.addAll(args);
+        try {
+            String statsPath = stats == null ? null : stats.toAbsolutePath().toString();
+            String logPath = log == null || log.equals("-") ? log : Path.of(log).toAbsolutePath().toString();
+            return ControlClient.insexe(control.toAbsolutePath(), exe, argv, Executables.environment(), strace, statsPath, logPath);
+        } catch (IOException e) {
+            throw new UserError(e);
+        }
+    }
+}
