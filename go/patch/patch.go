@@ -41,6 +41,7 @@ type Profile struct {
 
 // Profiles lists the supported Go release series.
 var Profiles = []Profile{
+	{Series: "go1.24", SysPkg: "internal/runtime/syscall", FutexFile: "os_linux.go", FutexTS: "unsafe.Pointer"},
 	{Series: "go1.25", SysPkg: "internal/runtime/syscall", FutexFile: "os_linux.go", FutexTS: "unsafe.Pointer"},
 	{Series: "go1.26", SysPkg: "internal/runtime/syscall/linux", FutexFile: "os_linux64.go", FutexTS: "*timespec"},
 }

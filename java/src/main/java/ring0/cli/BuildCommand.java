@@ -15,7 +15,7 @@ import ring0.build.GoBuild;
                 + "-buildmode=c-shared and Ring0's runtime patch (an -overlay made from the installed GOROOT, "
                 + "cached per Go version).",
             "PKG is a package directory (absolute or relative) or an import path; other flags go to go build."},
-        footer = {"", "Supported Go: go1.25, go1.26.", "", "Example:", "  ring0 build -o app.ring0 -trimpath ./cmd/app"})
+        footer = {"", "Supported Go: go1.24, go1.25, go1.26.", "", "Example:", "  ring0 build -o app.ring0 -trimpath ./cmd/app"})
 final class BuildCommand implements Callable<Integer> {
     @Option(names = "-o", paramLabel = "FILE", description = "Write the executable to FILE (default: the package's last import path element + .ring0).")
     Path out;
