@@ -2,6 +2,11 @@ package ring0.kernel;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import ring0.abi.Errno;
+import ring0.abi.Fcntl;
+import ring0.abi.Poll;
+import ring0.poll.WaitQueue;
+import ring0.usermem.UserMemory;
 
 /**
  * An open file description (Linux: struct file): what one or more descriptors refer to. dup(2)
@@ -10,8 +15,25 @@ import java.lang.invoke.VarHandle;
  * <p>Reference counting, as Linux's fget/fput: the descriptor table holds one reference; a system
  * call takes another for as long as it uses the description ({@link FdTable#get}), so a concurrent
  * close(2) cannot release it (and let the host reuse its descriptor) while a call is in flight.
+ *
+ * <p>Operations (Linux: struct file_operations). Each takes the calling task and raw arguments, app
+ * addresses included, and returns a value or -errno. The defaults are what Linux does for a file
+ * whose file_operations lack that operation (fs/read_write.c, fs/ioctl.c, mm/mmap.c...), so a
+ * subclass overrides only what its file supports. A description the host serves overrides them all
+ * to forward ({@link HostFile}).
  */
 public abstract class FileDescription {
+    /** The status flags (F_GETFL): access mode, O_APPEND, O_NONBLOCK, ... */
+    private volatile int statusFlags;
+
+    protected FileDescription() {
+        this(Fcntl.O_RDWR);
+    }
+
+    protected FileDescription(int statusFlags) {
+        this.statusFlags = statusFlags;
+    }
+
     private static final VarHandle REFS;
 
     static {
@@ -36,6 +58,148 @@ public abstract class FileDescription {
      * its reference was the last).
      */
     protected abstract long release();
+
+    // ---- status flags -------------------------------------------------------------------------
+
+    /** F_GETFL: the access mode and status flags. */
+    public int statusFlags() {
+        return statusFlags;
+    }
+
+    /** F_SETFL: only O_APPEND, O_ASYNC, O_DIRECT, O_NOATIME and O_NONBLOCK change (fs/fcntl.c setfl). */
+    public long setStatusFlags(int flags) {
+        int changeable = SETFL_MASK;
+        statusFlags = (statusFlags & ~changeable) | (flags & changeable);
+        return 0;
+    }
+
+    /** The flags F_SETFL may change. */
+    public static final int SETFL_MASK = 0x400 /* O_APPEND */ | 0x2000 /* O_ASYNC */ | 0x4000 /* O_DIRECT */
+            | 0x40000 /* O_NOATIME */ | Fcntl.O_NONBLOCK;
+
+    public final boolean readable() {
+        return (statusFlags & Fcntl.O_ACCMODE) != Fcntl.O_WRONLY;
+    }
+
+    public final boolean writable() {
+        return (statusFlags & Fcntl.O_ACCMODE) != Fcntl.O_RDONLY;
+    }
+
+    public final boolean nonBlocking() {
+        return (statusFlags & Fcntl.O_NONBLOCK) != 0;
+    }
+
+    // ---- operations (Linux defaults) -----------------------------------------------------------
+
+    /** read(2) at the current offset. Default: no read operation, EINVAL. */
+    public long read(Task t, long buf, long count) {
+        return -Errno.EINVAL;
+    }
+
+    /** write(2) at the current offset (or the end, with O_APPEND). Default: EINVAL. */
+    public long write(Task t, long buf, long count) {
+        return -Errno.EINVAL;
+    }
+
+    /** pread64(2). Default: not seekable, ESPIPE. */
+    public long pread(Task t, long buf, long count, long offset) {
+        return -Errno.ESPIPE;
+    }
+
+    /** pwrite64(2). Default: not seekable, ESPIPE. */
+    public long pwrite(Task t, long buf, long count, long offset) {
+        return -Errno.ESPIPE;
+    }
+
+    /**
+     * readv(2) and preadv2(2): offset -1 means the current offset. Default: each iovec in turn
+     * through read or pread, stopping at a short transfer; an error after some bytes moved is
+     * reported as the count (fs/read_write.c: do_loop_readv_writev).
+     */
+    public long readv(Task t, long iov, int iovcnt, long offset, int flags) {
+        return Iovecs.loop(this, t, iov, iovcnt, offset, false);
+    }
+
+    /** writev(2) and pwritev2(2); see {@link #readv}. */
+    public long writev(Task t, long iov, int iovcnt, long offset, int flags) {
+        return Iovecs.loop(this, t, iov, iovcnt, offset, true);
+    }
+
+    /** lseek(2). Default: ESPIPE (no_llseek). */
+    public long lseek(Task t, long offset, int whence) {
+        return -Errno.ESPIPE;
+    }
+
+    /** getdents64(2). Default: not a directory, ENOTDIR. */
+    public long getdents64(Task t, long buf, long count) {
+        return -Errno.ENOTDIR;
+    }
+
+    /** fstat(2) into a struct stat at buf. */
+    public abstract long fstat(Task t, long buf);
+
+    /** statx(2) of this file (AT_EMPTY_PATH) into a struct statx at buf. */
+    public abstract long statx(Task t, int flags, int mask, long buf);
+
+    /** fsync(2) / fdatasync(2). Default: EINVAL (no fsync operation). */
+    public long fsync(Task t, boolean dataOnly) {
+        return -Errno.EINVAL;
+    }
+
+    /** ftruncate(2). Default: EINVAL (not a regular file). */
+    public long ftruncate(Task t, long length) {
+        return -Errno.EINVAL;
+    }
+
+    /** fallocate(2). Default: EOPNOTSUPP. */
+    public long fallocate(Task t, int mode, long offset, long length) {
+        return -Errno.EOPNOTSUPP;
+    }
+
+    /** ioctl(2) requests of the file (FIOCLEX and FIONCLEX never get here). Default: ENOTTY. */
+    public long ioctl(Task t, long request, long arg) {
+        if (request == FIONBIO) {
+            if (!UserMemory.canRead(arg, 4)) {
+                return -Errno.EFAULT;
+            }
+            int on = UserMemory.getInt(arg);
+            return setStatusFlags(on != 0 ? statusFlags | Fcntl.O_NONBLOCK : statusFlags & ~Fcntl.O_NONBLOCK);
+        }
+        return -Errno.ENOTTY;
+    }
+
+    private static final long FIONBIO = 0x5421;
+
+    /**
+     * fcntl(2) commands of the file (descriptor commands are the table's): F_GETFL, F_SETFL here;
+     * anything else is EINVAL by default (locks, leases, pipe sizes... belong to subclasses).
+     */
+    public long fcntl(Task t, int cmd, long arg) {
+        return switch (cmd) {
+            case F_GETFL -> statusFlags;
+            case F_SETFL -> setStatusFlags((int) arg);
+            default -> -Errno.EINVAL;
+        };
+    }
+
+    private static final int F_GETFL = 3, F_SETFL = 4;
+
+    /** mmap(2) of this file. Default: ENODEV (no mmap operation). */
+    public long mmap(Task t, long addr, long length, int prot, int flags, long offset) {
+        return -Errno.ENODEV;
+    }
+
+    /** The poll bits ready now. Default: always ready (DEFAULT_POLLMASK), as a regular file. */
+    public int poll(Task t, int events) {
+        return Poll.DEFAULT_POLLMASK;
+    }
+
+    /** Where to wait for {@link #poll}'s answer to change, or null if it never does. */
+    public WaitQueue waitQueue() {
+        return null;
+    }
+
+    // ---- references ---------------------------------------------------------------------------
 
     /** Takes a reference unless the description is already released. Hot path: one CAS. */
     final boolean tryGet() {

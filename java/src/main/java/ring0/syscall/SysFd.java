@@ -15,13 +15,9 @@ import ring0.kernel.Task;
  */
 final class SysFd {
     private final FdTable fds;
-    private final SyscallHandler fcntlOnFile;
-    private final SyscallHandler ioctlOnFile;
 
-    SysFd(Kernel kernel, SyscallHandler fcntlOnFile, SyscallHandler ioctlOnFile) {
+    SysFd(Kernel kernel) {
         this.fds = kernel.fds;
-        this.fcntlOnFile = fcntlOnFile;
-        this.ioctlOnFile = ioctlOnFile;
     }
 
     void register(SyscallTable table) {
@@ -130,7 +126,15 @@ final class SysFd {
                 return fds.setCloseOnExec(fd, (a2 & Fcntl.FD_CLOEXEC) != 0) ? 0 : -Errno.EBADF;
             }
             default -> {
-                return fcntlOnFile.call(t, a0, a1, a2, a3, a4, a5);
+                FileDescription f = fds.get(fd);
+                if (f == null) {
+                    return -Errno.EBADF;
+                }
+                try {
+                    return f.fcntl(t, (int) a1, a2);
+                } finally {
+                    f.put();
+                }
             }
         }
     }
@@ -141,7 +145,15 @@ final class SysFd {
         if (request == Fcntl.FIOCLEX || request == Fcntl.FIONCLEX) {
             return fds.setCloseOnExec((int) a0, request == Fcntl.FIOCLEX) ? 0 : -Errno.EBADF;
         }
-        return ioctlOnFile.call(t, a0, a1, a2, a3, a4, a5);
+        FileDescription f = fds.get((int) a0);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            return f.ioctl(t, request, a2);
+        } finally {
+            f.put();
+        }
     }
 
     private boolean isOpen(int fd) {

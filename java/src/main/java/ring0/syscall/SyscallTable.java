@@ -5,7 +5,6 @@ import java.util.Map;
 import ring0.abi.Errno;
 import ring0.abi.SyscallInfo;
 import ring0.abi.Syscalls;
-import ring0.abi.Sysno;
 import ring0.kernel.Kernel;
 import ring0.loader.AppImage;
 
@@ -63,11 +62,12 @@ public final class SyscallTable {
                 return -Errno.ENOSYS;
             }, "ENOSYS: " + why);
         });
-        new SysFd(kernel, t.handlers[Sysno.SYS_FCNTL], t.handlers[Sysno.SYS_IOCTL]).register(t);
+        new SysReadWrite(kernel).register(t);
+        new SysFd(kernel).register(t);
         new SysPipe(kernel).register(t);
         new SysSocket(kernel).register(t);
         new SysPoll(kernel).register(t);
-        new SysMisc(kernel, t.handlers[Sysno.SYS_MMAP]).register(t);
+        new SysMisc(kernel).register(t);
         new SysExec(kernel).register(t);
         new SysRing0(kernel, t, image).register(t);
         return t;

@@ -1,0 +1,220 @@
+package ring0.syscall;
+
+import ring0.abi.Errno;
+import ring0.kernel.FdTable;
+import ring0.kernel.FileDescription;
+import ring0.kernel.Kernel;
+import ring0.kernel.Task;
+
+/**
+ * Data transfer and per-file calls on a descriptor (fs/read_write.c, fs/sync.c, fs/open.c): each
+ * finds the description, checks what Linux checks before the file gets a say (EBADF for the access
+ * mode, EINVAL for a negative offset), then calls the description's operation.
+ */
+final class SysReadWrite {
+    private static final int SYS_PREAD64 = 17, SYS_PWRITE64 = 18, SYS_READV = 19, SYS_WRITEV = 20;
+    private static final int SYS_FSYNC = 74, SYS_FDATASYNC = 75, SYS_FTRUNCATE = 77, SYS_GETDENTS64 = 217;
+    private static final int SYS_FALLOCATE = 285, SYS_PREADV = 295, SYS_PWRITEV = 296;
+    private static final int SYS_PREADV2 = 327, SYS_PWRITEV2 = 328;
+    private static final int RWF_SUPPORTED = 0x1f; // RWF_HIPRI | DSYNC | SYNC | NOWAIT | APPEND
+
+    private final FdTable fds;
+
+    SysReadWrite(Kernel kernel) {
+        this.fds = kernel.fds;
+    }
+
+    void register(SyscallTable t) {
+        t.set(0, this::read, "full");
+        t.set(1, this::write, "full");
+        t.set(SYS_PREAD64, this::pread64, "full");
+        t.set(SYS_PWRITE64, this::pwrite64, "full");
+        t.set(SYS_READV, (task, a0, a1, a2, a3, a4, a5) -> readv(task, a0, a1, a2, -1, 0, false), "full");
+        t.set(SYS_WRITEV, (task, a0, a1, a2, a3, a4, a5) -> readv(task, a0, a1, a2, -1, 0, true), "full");
+        t.set(SYS_PREADV, (task, a0, a1, a2, a3, a4, a5) -> positioned(task, a0, a1, a2, a3, 0, false), "full");
+        t.set(SYS_PWRITEV, (task, a0, a1, a2, a3, a4, a5) -> positioned(task, a0, a1, a2, a3, 0, true), "full");
+        t.set(SYS_PREADV2, (task, a0, a1, a2, a3, a4, a5) -> readv(task, a0, a1, a2, a3, a5, false), "full");
+        t.set(SYS_PWRITEV2, (task, a0, a1, a2, a3, a4, a5) -> readv(task, a0, a1, a2, a3, a5, true), "full");
+        t.set(8, this::lseek, "full");
+        t.set(5, this::fstat, "full");
+        t.set(SYS_GETDENTS64, this::getdents64, "full");
+        t.set(SYS_FSYNC, (task, a0, a1, a2, a3, a4, a5) -> fsync(task, a0, false), "full");
+        t.set(SYS_FDATASYNC, (task, a0, a1, a2, a3, a4, a5) -> fsync(task, a0, true), "full");
+        t.set(SYS_FTRUNCATE, this::ftruncate, "full");
+        t.set(SYS_FALLOCATE, this::fallocate, "full");
+    }
+
+    /** Implements read(2). Hot path. */
+    long read(Task t, long fd, long buf, long count, long a3, long a4, long a5) {
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            return f.readable() ? f.read(t, buf, count) : -Errno.EBADF;
+        } finally {
+            f.put();
+        }
+    }
+
+    /** Implements write(2). Hot path. */
+    long write(Task t, long fd, long buf, long count, long a3, long a4, long a5) {
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            return f.writable() ? f.write(t, buf, count) : -Errno.EBADF;
+        } finally {
+            f.put();
+        }
+    }
+
+    /** Implements pread64(2). */
+    long pread64(Task t, long fd, long buf, long count, long offset, long a4, long a5) {
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            if (!f.readable()) {
+                return -Errno.EBADF;
+            }
+            return offset < 0 ? -Errno.EINVAL : f.pread(t, buf, count, offset);
+        } finally {
+            f.put();
+        }
+    }
+
+    /** Implements pwrite64(2). */
+    long pwrite64(Task t, long fd, long buf, long count, long offset, long a4, long a5) {
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            if (!f.writable()) {
+                return -Errno.EBADF;
+            }
+            return offset < 0 ? -Errno.EINVAL : f.pwrite(t, buf, count, offset);
+        } finally {
+            f.put();
+        }
+    }
+
+    /** preadv(2)/pwritev(2): the offset comes split in two registers; on x86-64 the low one is all of it. */
+    private long positioned(Task t, long fd, long iov, long iovcnt, long offset, int flags, boolean write) {
+        if (offset < 0) {
+            FileDescription f = fds.get((int) fd);
+            if (f == null) {
+                return -Errno.EBADF;
+            }
+            f.put();
+            return -Errno.EINVAL;
+        }
+        return readv(t, fd, iov, iovcnt, offset, flags, write);
+    }
+
+    /** Implements readv(2), writev(2), preadv2(2), pwritev2(2): offset -1 is the current offset. */
+    private long readv(Task t, long fd, long iov, long iovcnt, long offset, long flags, boolean write) {
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            if (write ? !f.writable() : !f.readable()) {
+                return -Errno.EBADF;
+            }
+            if ((flags & ~RWF_SUPPORTED) != 0 || offset < -1) {
+                return -Errno.EINVAL;
+            }
+            return write ? f.writev(t, iov, (int) iovcnt, offset, (int) flags) : f.readv(t, iov, (int) iovcnt, offset, (int) flags);
+        } finally {
+            f.put();
+        }
+    }
+
+    /** Implements lseek(2). */
+    long lseek(Task t, long fd, long offset, long whence, long a3, long a4, long a5) {
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            return f.lseek(t, offset, (int) whence);
+        } finally {
+            f.put();
+        }
+    }
+
+    /** Implements fstat(2). */
+    long fstat(Task t, long fd, long buf, long a2, long a3, long a4, long a5) {
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            return f.fstat(t, buf);
+        } finally {
+            f.put();
+        }
+    }
+
+    /** Implements getdents64(2). */
+    long getdents64(Task t, long fd, long buf, long count, long a3, long a4, long a5) {
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            return f.getdents64(t, buf, count);
+        } finally {
+            f.put();
+        }
+    }
+
+    /** Implements fsync(2) and fdatasync(2). */
+    private long fsync(Task t, long fd, boolean dataOnly) {
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            return f.fsync(t, dataOnly);
+        } finally {
+            f.put();
+        }
+    }
+
+    /** Implements ftruncate(2). */
+    long ftruncate(Task t, long fd, long length, long a2, long a3, long a4, long a5) {
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            if (length < 0) {
+                return -Errno.EINVAL;
+            }
+            return f.writable() ? f.ftruncate(t, length) : -Errno.EINVAL;
+        } finally {
+            f.put();
+        }
+    }
+
+    /** Implements fallocate(2). */
+    long fallocate(Task t, long fd, long mode, long offset, long length, long a4, long a5) {
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            if (offset < 0 || length <= 0) {
+                return -Errno.EINVAL;
+            }
+            return f.writable() ? f.fallocate(t, (int) mode, offset, length) : -Errno.EBADF;
+        } finally {
+            f.put();
+        }
+    }
+}
