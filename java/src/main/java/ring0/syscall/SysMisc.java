@@ -17,14 +17,19 @@ import ring0.usermem.UserMemory;
  */
 final class SysMisc {
     private static final int SFD_CLOEXEC = Fcntl.O_CLOEXEC;
-    private static final int OPEN_HOW_MIN = 24;
+    /** fs/open.c: openat2's usize is at least OPEN_HOW_SIZE_VER0 and at most PAGE_SIZE. */
+    private static final int OPEN_HOW_MIN = 24, OPEN_HOW_MAX = 4096;
+    /**
+     * The host descriptor passed for one the app does not have: not -1, which would make a new
+     * signalfd, and above any host descriptor (fs.nr_open), so the host answers EBADF after its
+     * own checks of flags, size and mask, as Linux does.
+     */
+    private static final int NO_HOST_FD = Integer.MAX_VALUE;
 
     private final Kernel kernel;
-    private final SyscallHandler mmapFile;
 
-    SysMisc(Kernel kernel, SyscallHandler mmapFile) {
+    SysMisc(Kernel kernel) {
         this.kernel = kernel;
-        this.mmapFile = mmapFile;
     }
 
     void register(SyscallTable table) {
@@ -41,13 +46,21 @@ final class SysMisc {
         return 0;
     }
 
-    /** Implements mmap(2): an anonymous mapping has no descriptor to translate. */
+    /** Implements mmap(2): an anonymous mapping is the host's; a file's is the file's operation. */
     long mmap(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
         if ((a3 & Fcntl.MAP_ANONYMOUS) != 0) {
             t.passedThrough[Sysno.SYS_MMAP]++;
             return Host.call(Sysno.SYS_MMAP, a0, a1, a2, a3, a4, a5);
         }
-        return mmapFile.call(t, a0, a1, a2, a3, a4, a5);
+        FileDescription f = kernel.fds.get((int) a4);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            return f.mmap(t, a0, a1, (int) a2, (int) a3, a5);
+        } finally {
+            f.put();
+        }
     }
 
     /** Implements signalfd(2) and signalfd4(2): fd -1 makes a new descriptor, another changes its mask. */
@@ -60,7 +73,8 @@ final class SysMisc {
         }
         FileDescription f = kernel.fds.get(fd);
         try {
-            long r = Host.call(Sysno.SYS_SIGNALFD4, f != null ? f.hostFd() : -1, mask, size, flags | SFD_CLOEXEC, 0, 0);
+            long h = f != null && f.hostFd() >= 0 ? f.hostFd() : NO_HOST_FD;
+            long r = Host.call(Sysno.SYS_SIGNALFD4, h, mask, size, flags | SFD_CLOEXEC, 0, 0);
             return r < 0 ? r : fd;
         } finally {
             if (f != null) {
@@ -71,9 +85,12 @@ final class SysMisc {
 
     /** Implements openat2(2): struct open_how starts with the u64 flags that carry O_CLOEXEC. */
     long openat2(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
-        long size = a3;
-        if (size < OPEN_HOW_MIN || size > Task.SCRATCH_SIZE) {
-            return size < OPEN_HOW_MIN ? -Errno.EINVAL : -Errno.E2BIG;
+        long size = a3; // a size_t
+        if (Long.compareUnsigned(size, OPEN_HOW_MIN) < 0) {
+            return -Errno.EINVAL;
+        }
+        if (Long.compareUnsigned(size, OPEN_HOW_MAX) > 0) {
+            return -Errno.E2BIG;
         }
         if (UserMemory.copyIn(a2, t.scratch, 0, size) != 0) {
             return -Errno.EFAULT;
