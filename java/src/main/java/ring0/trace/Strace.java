@@ -47,13 +47,15 @@ public final class Strace {
     public static String line(int nr, long[] a, long r, boolean noReturn) {
         SyscallInfo s = Syscalls.info(nr);
         StringBuilder b = new StringBuilder(Syscalls.name(nr)).append('(');
-        int n = s == null || s.args().contains(ArgKind.UNKNOWN) ? 6 : s.args().size();
+        // An undescribed call ("-" in the table) shows all six registers in hex.
+        boolean described = s != null && !s.args().contains(ArgKind.UNKNOWN);
+        int n = described ? s.args().size() : 6;
         for (int i = 0; i < n; i++) {
             if (i > 0) {
                 b.append(", ");
             }
-            ArgKind k = s == null || s.args().contains(ArgKind.UNKNOWN) ? ArgKind.HEX : s.args().get(i);
-            long size = i + 1 < n && s != null && s.args().get(i + 1) == ArgKind.SIZE ? a[i + 1] : -1;
+            ArgKind k = described ? s.args().get(i) : ArgKind.HEX;
+            long size = described && i + 1 < n && s.args().get(i + 1) == ArgKind.SIZE ? a[i + 1] : -1;
             arg(b, k, a[i], size, isRead(s) ? r : size);
         }
         b.append(") = ");
@@ -84,7 +86,10 @@ public final class Strace {
             case DIRFD -> b.append((int) v == Fcntl.AT_FDCWD ? "AT_FDCWD" : Integer.toString((int) v));
             case UINT -> b.append(v & 0xffffffffL);
             case SIZE, OFF -> b.append(v);
-            case OCT -> b.append('0').append(Long.toOctalString(v & 0xffffffffL));
+            case OCT -> {
+                long o = v & 0xffffffffL;
+                b.append(o != 0 ? "0" : "").append(Long.toOctalString(o)); // C's %#o: 0, 0644
+            }
             case PATH -> {
                 String p = v == 0 ? null : UserMemory.readCString(v, 4096);
                 b.append(p == null ? "0x" + Long.toHexString(v) : quote(p.getBytes(StandardCharsets.UTF_8), p.length(), 4096));
