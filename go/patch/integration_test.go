@@ -73,7 +73,7 @@ func TestBuildCShared(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !bytes.Contains(b, []byte("\x00RING0EXE:abi=1\x00")) {
+			if !bytes.Contains(b, []byte("\x00RING0EXE:abi=2\x00")) {
 				t.Errorf("%s: no ring0 marker", out)
 			}
 			// The overlay took effect: the routing code is in, and the renamed host stubs are kept.
@@ -91,7 +91,7 @@ func TestBuildCShared(t *testing.T) {
 				have[s.Name] = true
 			}
 			for _, name := range []string{"runtime.ring0call", "runtime.ring0attach", "runtime.ring0host_exit.abi0",
-				p.SysPkg + ".RawSyscall6"} {
+				p.SysPkg + ".RawSyscall6", "runtime.ring0runnable", "runtime.ring0sysmon"} {
 				if !have[name] {
 					t.Errorf("%s: no symbol %s", out, name)
 				}

@@ -37,13 +37,14 @@ type Profile struct {
 	SysPkg    string // the runtime's syscall package: where Syscall6 lives
 	FutexFile string // the runtime file that declares futex
 	FutexTS   string // the type of futex's timeout parameter
+	TimersArg string // timers.check's arguments after now: ", nil" (a synctest bubble) since go1.25
 }
 
 // Profiles lists the supported Go release series.
 var Profiles = []Profile{
 	{Series: "go1.24", SysPkg: "internal/runtime/syscall", FutexFile: "os_linux.go", FutexTS: "unsafe.Pointer"},
-	{Series: "go1.25", SysPkg: "internal/runtime/syscall", FutexFile: "os_linux.go", FutexTS: "unsafe.Pointer"},
-	{Series: "go1.26", SysPkg: "internal/runtime/syscall/linux", FutexFile: "os_linux64.go", FutexTS: "*timespec"},
+	{Series: "go1.25", SysPkg: "internal/runtime/syscall", FutexFile: "os_linux.go", FutexTS: "unsafe.Pointer", TimersArg: ", nil"},
+	{Series: "go1.26", SysPkg: "internal/runtime/syscall/linux", FutexFile: "os_linux64.go", FutexTS: "*timespec", TimersArg: ", nil"},
 }
 
 // SupportedSeries returns the supported series, for messages: "go1.25, go1.26".
@@ -138,6 +139,7 @@ func (p Plan) expand(s string) string {
 		"{{SYSPKG}}", p.Profile.SysPkg,
 		"{{SYSNAME}}", filepath.Base(p.Profile.SysPkg),
 		"{{FUTEX_TS}}", p.Profile.FutexTS,
+		"{{TIMERS_ARG}}", p.Profile.TimersArg,
 	).Replace(s)
 }
 

@@ -244,6 +244,9 @@ func TestApplyAddExists(t *testing.T) {
 		plan := PlanFor(p)
 		for _, a := range plan.Adds {
 			root := copyFixture(t, p.Series)
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(root, a.File)), 0o755); err != nil {
+				t.Fatal(err)
+			}
 			if err := os.WriteFile(filepath.Join(root, a.File), []byte("package x\n"), 0o644); err != nil {
 				t.Fatal(err)
 			}

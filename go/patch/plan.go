@@ -10,6 +10,7 @@ func PlanFor(p Profile) Plan {
 	edits = append(edits, stubEdits(p)...)
 	edits = append(edits, schedEdits()...)
 	edits = append(edits, syscallEdits(p)...)
+	edits = append(edits, priorityEdits()...)
 	return Plan{
 		Profile: p,
 		Edits:   edits,
@@ -17,6 +18,10 @@ func PlanFor(p Profile) Plan {
 			{File: "src/runtime/ring0_linux_amd64.go", Template: "runtime_ring0.go.tmpl"},
 			{File: path.Join("src", p.SysPkg, "ring0_linux_amd64.go"), Template: "rawsyscall.go.tmpl"},
 			{File: "src/syscall/ring0_linux_amd64.go", Template: "syscall_ring0.go.tmpl"},
+			{File: "src/runtime/ring0_priority_linux_amd64.go", Template: "priority.go.tmpl"},
+			// The host can execute a ring0 executable: it then runs the ring0 launcher on itself.
+			{File: "src/runtime/cgo/ring0_exec_linux_amd64.go", Template: "exec_entry.go.tmpl"},
+			{File: "src/runtime/cgo/gcc_ring0_exec_linux_amd64.c", Template: "exec_entry.c.tmpl"},
 		},
 	}
 }
@@ -113,6 +118,12 @@ func schedEdits() []Edit {
 			Old:  "\t\tfwdSig[i] = getsig(i)\n",
 			New:  "\t\tif handlingSig[i] == 0 { // Ring0: installed at preinit; keep the handler saved then\n\t\t\tfwdSig[i] = getsig(i)\n\t\t}\n",
 			Why:  "after attach the library initialises signals as an executable, once more; it must not forward to itself",
+		},
+		{
+			File: "src/runtime/signal_unix.go",
+			Old:  "\tif gp != nil && gp.m != nil && gp.m.curg != nil && !gp.m.isExtraInC && !gp.m.incgo {\n",
+			New:  "\tif gp != nil && gp.m != nil && gp.m.curg != nil && !gp.m.isExtraInC && (!gp.m.incgo || gp.m.ring0.inKernel && sig == _SIGPIPE) {\n",
+			Why:  "a SIGPIPE raised by a host write the kernel made for the app is the app's, as natively; not the JVM's",
 		},
 	}
 }

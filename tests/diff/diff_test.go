@@ -32,17 +32,12 @@
 //   - no RING0_DIFF_* variables but those a case sets (env prints the environment and counts them);
 //   - no "_": shells set it to the path of the command they run, so it differs between commands by
 //     nature (and the ring0 launcher, a bash script, drops it);
-//   - SHLVL is set (to 1 if the test's environment has none): ring0 is a bash script that execs java,
-//     and bash exports SHLVL=0 (and PWD) when they are missing, so the Ring0 run would see variables
-//     the native run does not (a known launcher bug, case env/bare);
-//   - LANG=C.UTF-8 and no LC_ALL: the JVM decodes argv with the locale's charset, so a non-UTF-8
-//     locale garbles non-ASCII arguments (a known Ring0 bug, case args/unicode-c-locale).
+//   - SHLVL is set (to 1 if the test's environment has none);
+//   - LANG=C.UTF-8 and no LC_ALL (case args/unicode-c-locale checks another locale).
 //
-// A case with bareEnv gets only PATH, LANG, TMPDIR and its own variables instead.
-//
-// Known Ring0 bugs: a case with a non-empty knownBug field shows a difference that is a Ring0 bug,
-// reported and awaiting a decision. It runs only when RING0_DIFF_KNOWN_BUGS=1 (and then fails until
-// the bug is fixed); otherwise it is skipped with the bug's description.
+// A case with bareEnv gets only PATH, LANG, TMPDIR, PWD and its own variables instead: PWD because
+// the ring0 launcher, a shell script, exports it when the caller's environment lacks it, as shells do
+// (a documented limit); SHLVL it restores as it found it.
 package diff
 
 import (
@@ -110,7 +105,10 @@ type testCase struct {
 
 	want status // the status the native run must end with
 
-	knownBug string // non-empty: a reported Ring0 bug; run only with RING0_DIFF_KNOWN_BUGS=1
+	ramTmp bool // Ring0 runs the program with a RAM filesystem over $TMPDIR (--mount ram:$TMPDIR)
+
+	ring0Args []string // more flags for ring0 run (e.g. --cache=none)
+
 }
 
 const (
@@ -162,19 +160,15 @@ var cases = []testCase{
 		args: []string{"héllo", "日本語", "emoji 🎉", "ünïcødé ✓", "zero\u200bwidth", "ÅΩЖ"}},
 	{name: "args/many", prog: "args", want: exited(0), args: manyArgs(2000)},
 	{name: "args/long", prog: "args", want: exited(0), args: []string{strings.Repeat("x", 100000), "after"}},
-	{name: "args/invalid-utf8", prog: "args", want: exited(0), args: []string{"bad \xff byte", "\xc3\x28", "ok"},
-		knownBug: "argv bytes that are not UTF-8 reach the program replaced by U+FFFD (the JVM decodes argv)"},
+	{name: "args/invalid-utf8", prog: "args", want: exited(0), args: []string{"bad \xff byte", "\xc3\x28", "ok"}},
 	{name: "args/unicode-c-locale", prog: "args", want: exited(0), env: []string{"LANG=C"},
-		args:     []string{"héllo", "日本語"},
-		knownBug: "without a UTF-8 locale, non-ASCII arguments are garbled (the JVM decodes argv with the locale's charset)"},
+		args: []string{"héllo", "日本語"}},
 
 	// Environment.
 	{name: "env/vars", prog: "env", want: exited(0), env: withEnv()},
 	{name: "env/missing-var", prog: "env", want: exited(1), env: withEnv("RING0_DIFF_VAR=something else")},
-	{name: "env/bare", prog: "env", want: exited(0), env: withEnv(), bareEnv: true,
-		knownBug: "the ring0 launcher (bash) adds SHLVL=0 and PWD=<cwd> to an environment that has neither"},
-	{name: "env/invalid-utf8", prog: "env", want: exited(0), env: withEnv("BYTES_NOT_UTF8=\xff\xfe"),
-		knownBug: "environment bytes that are not UTF-8 reach the program replaced by U+FFFD"},
+	{name: "env/bare", prog: "env", want: exited(0), env: withEnv(), bareEnv: true},
+	{name: "env/invalid-utf8", prog: "env", want: exited(0), env: withEnv("BYTES_NOT_UTF8=\xff\xfe")},
 
 	// Exit statuses.
 	{name: "exit/return", prog: "exit", args: []string{"return"}, want: exited(0)},
@@ -230,13 +224,38 @@ var cases = []testCase{
 
 	// Files, in $TMPDIR.
 	{name: "files/ops", prog: "files", want: exited(0)},
+	{name: "files/ops-ramfs", prog: "files", ramTmp: true, want: exited(0)},
+	{name: "files/ops-cache-always", prog: "files", ring0Args: []string{"--cache=always"}, want: exited(0)},
+	{name: "files/ops-cache-none", prog: "files", ring0Args: []string{"--cache=none"}, want: exited(0)},
+	// The host file caches (--cache, auto by default): what they must not change.
+	{name: "cache/auto", prog: "cache", want: exited(0)},
+	{name: "cache/always", prog: "cache", ring0Args: []string{"--cache=always"}, want: exited(0)},
+	{name: "cache/none", prog: "cache", ring0Args: []string{"--cache=none"}, want: exited(0)},
+	{name: "vfs/host", prog: "vfs", want: exited(0)},
+	{name: "vfs/host-cache-always", prog: "vfs", ring0Args: []string{"--cache=always"}, want: exited(0)},
+	{name: "vfs/host-cache-none", prog: "vfs", ring0Args: []string{"--cache=none"}, want: exited(0)},
+	// Children run on the host and see its files: in a RAM filesystem, they get files as descriptors only.
+	{name: "vfs/ramfs", prog: "vfs", args: []string{"fd-children"}, ramTmp: true, want: exited(0)},
+
+	// /proc and /dev: the kernel's procfs and devfs, over the host's.
+	{name: "procdev/self-and-devices", prog: "procdev", want: exited(0)},
+	{name: "procdev/stdin-pipe", prog: "procdev", stdin: stdinPipe, input: []byte("input"), want: exited(0)},
+	{name: "procdev/ramfs", prog: "procdev", ramTmp: true, want: exited(0)},
 
 	// Pipes and sockets within one process (the netpoller: epoll, eventfd, deadlines).
 	{name: "pipes/os-pipe", prog: "pipes", want: exited(0)},
 	{name: "net/loopback-and-unix", prog: "net", want: exited(0)},
+	{name: "epoll/syscalls", prog: "epoll", want: exited(0)},
+	{name: "epoll/syscalls-gomaxprocs-1", prog: "epoll", env: []string{"GOMAXPROCS=1"}, want: exited(0)},
+	{name: "epoll/sigpipe-notify", prog: "epoll", args: []string{"sigpipe"}, want: exited(0)},
+	{name: "iopipes/children-and-goroutines", prog: "iopipes", want: exited(0)},
+	{name: "iopipes/gomaxprocs-1", prog: "iopipes", env: []string{"GOMAXPROCS=1"}, want: exited(0)},
+	{name: "http/server-and-client", prog: "http", want: exited(0)},
+	{name: "http/server-and-client-gomaxprocs-1", prog: "http", env: []string{"GOMAXPROCS=1"}, want: exited(0)},
 
 	// Child processes.
 	{name: "exec/children", prog: "exec", env: withEnv(), want: exited(0)},
+	{name: "exec/children-cache-none", prog: "exec", env: withEnv(), ring0Args: []string{"--cache=none"}, want: exited(0)},
 
 	// Signals.
 	{name: "signal/self", prog: "signal", args: []string{"self"}, want: exited(0)},
@@ -370,14 +389,10 @@ type result struct {
 }
 
 func TestDiff(t *testing.T) {
-	knownBugs := os.Getenv("RING0_DIFF_KNOWN_BUGS") == "1"
 	sem := make(chan struct{}, maxCases)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			if c.knownBug != "" && !knownBugs {
-				t.Skipf("known Ring0 bug (set RING0_DIFF_KNOWN_BUGS=1 to run): %s", c.knownBug)
-			}
 			b := getBuild(c.prog)
 			<-b.done
 			if b.err != nil {
@@ -398,7 +413,12 @@ func runCase(t *testing.T, c testCase, b *build) {
 			"native %s, the case wants %s\n%s", native.status, c.want, describe("native", native))
 	}
 	logFile := filepath.Join(dir, "kernel.log")
-	r0 := run(t, c, dir, ring0, []string{"run", "--log", logFile, b.ring0})
+	pre := []string{"run", "--log", logFile}
+	pre = append(pre, c.ring0Args...)
+	if c.ramTmp {
+		pre = append(pre, "--mount", "ram:"+filepath.Join(dir, "tmp"))
+	}
+	r0 := run(t, c, dir, ring0, append(pre, b.ring0))
 	if c.combined {
 		r0.stdout = stripRebuild(t, r0.stdout)
 	} else {
@@ -485,7 +505,8 @@ func run(t *testing.T, c testCase, dir, exe string, pre []string) result {
 	cmd.Dir = wd
 	cmd.Env = environment(wd, tmp, c.env)
 	if c.bareEnv {
-		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "TMPDIR=" + tmp}, c.env...)
+		// PWD too: the ring0 launcher, a shell script, exports it when it is missing, as shells do.
+		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "TMPDIR=" + tmp, "PWD=" + wd}, c.env...)
 	}
 	cmd.WaitDelay = 5 * time.Second
 
@@ -575,7 +596,7 @@ func environment(wd, tmp string, extra []string) []string {
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(k, "RING0_DIFF_") {
-			continue // the harness's own (RING0_DIFF_KNOWN_BUGS) and the cases' names
+			continue // the cases' own variables
 		}
 		switch k {
 		case "PWD", "TMPDIR", "LANG", "LC_ALL", "_":

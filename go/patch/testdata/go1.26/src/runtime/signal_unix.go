@@ -7,3 +7,11 @@ func initsig(preinit bool) {
 		fwdSig[i] = getsig(i)
 	}
 }
+
+func sigfwdgo(sig uint32, info *siginfo, ctx unsafe.Pointer) bool {
+	gp := sigFetchG(c)
+	if gp != nil && gp.m != nil && gp.m.curg != nil && !gp.m.isExtraInC && !gp.m.incgo {
+		return false
+	}
+	return true
+}

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import ring0.build.BuildException;
 import ring0.build.GoBuild;
+import ring0.loader.AppImage;
 
 /** What run and insexe start: an existing ring0 executable, or a package built on the fly. */
 final class Executables {
@@ -73,19 +74,33 @@ final class Executables {
         return base.resolve("ring0").resolve("run");
     }
 
-    /** This process's environment, in its original order (what the app would see natively). */
+    /** This process's environment, in its original order and bytes (AppImage byte strings). */
     static List<String> environment() throws IOException {
-        byte[] raw = Files.readAllBytes(Path.of("/proc/self/environ"));
-        List<String> env = new ArrayList<>();
+        return nulSeparated(Files.readAllBytes(Path.of("/proc/self/environ")));
+    }
+
+    /**
+     * The app's argv: the executable's path, then the last n arguments this process was given, as
+     * the bytes the caller passed (the JVM decodes its own arguments with the locale's charset, which
+     * would change an argument that is not valid in it).
+     */
+    static List<String> argv(Path exe, int n) throws IOException {
+        List<String> cmdline = nulSeparated(Files.readAllBytes(Path.of("/proc/self/cmdline")));
+        List<String> argv = new ArrayList<>();
+        argv.add(AppImage.bytes(exe.toString()));
+        argv.addAll(cmdline.subList(cmdline.size() - n, cmdline.size()));
+        return argv;
+    }
+
+    private static List<String> nulSeparated(byte[] raw) {
+        List<String> out = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < raw.length; i++) {
             if (raw[i] == 0) {
-                if (i > start) {
-                    env.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
-                }
+                out.add(new String(raw, start, i - start, StandardCharsets.ISO_8859_1));
                 start = i + 1;
             }
         }
-        return env;
+        return out;
     }
 }

@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import ring0.control.ControlClient;
+import ring0.fs.Mounts;
+import ring0.fs.hostfs.CacheMode;
 
 /** ring0 insexe: insert an app into a booted kernel, as insmod inserts a module. */
 @Command(name = "insexe", mixinStandardHelpOptions = true,
@@ -29,6 +31,12 @@ final class InsexeCommand implements Callable<Integer> {
     @Option(names = "--log", paramLabel = "FILE", description = "Copy the kernel log to FILE ('-': stderr).")
     String log;
 
+    @Option(names = "--mount", paramLabel = "SPEC", converter = MountOption.class, description = MountOption.HELP)
+    List<Mounts.Spec> mounts = new ArrayList<>();
+
+    @Option(names = "--cache", paramLabel = "MODE", converter = CacheOption.class, description = CacheOption.HELP)
+    CacheMode cache = CacheMode.AUTO;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "The ring0 executable (or a package to build).")
     String target;
 
@@ -38,13 +46,11 @@ final class InsexeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws UserError {
         Path exe = Executables.resolve(target);
-        List<String> argv = new ArrayList<>();
-        argv.add(exe.toString());
-        argv.addAll(args);
         try {
             String statsPath = stats == null ? null : stats.toAbsolutePath().toString();
             String logPath = log == null || log.equals("-") ? log : Path.of(log).toAbsolutePath().toString();
-            return ControlClient.insexe(control.toAbsolutePath(), exe, argv, Executables.environment(), strace, statsPath, logPath);
+            return ControlClient.insexe(control.toAbsolutePath(), exe, Executables.argv(exe, args.size()), Executables.environment(), strace, statsPath, logPath,
+                    mounts.stream().map(Mounts.Spec::toString).toList(), cache.optionName());
         } catch (IOException e) {
             throw new UserError(e);
         }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ring0", mixinStandardHelpOptions = true, version = "ring0 0.1.0",
         description = "Run native Go programs inside a kernel written in Java: a system call is a function call.",
-        subcommands = {BuildCommand.class, RunCommand.class, BootCommand.class, InsexeCommand.class},
+        subcommands = {DemoCommand.class, BuildCommand.class, RunCommand.class, TestCommand.class, BootCommand.class, InsexeCommand.class},
         footer = {"", "Examples:", "  ring0 demo", "  ring0 run ./cmd/app arg1 arg2", "  ring0 build -o app.ring0 ./cmd/app"})
 public final class Main implements Runnable {
 
@@ -29,6 +29,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setStopAtPositional(true);
         cl.getSubcommands().get("build").setUnmatchedOptionsArePositionalParams(true);
+        cl.getSubcommands().get("test").setUnmatchedOptionsArePositionalParams(true);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof UserError) {
                 System.err.println("ring0: " + e.getMessage());

@@ -3,6 +3,7 @@ package ring0.cli;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import ring0.abi.Fcntl;
+import ring0.abi.Sysno;
 import ring0.boot.Boot;
+import ring0.fs.Mounts;
+import ring0.fs.hostfs.CacheMode;
+import ring0.host.Host;
 import ring0.kernel.Kernel;
 import ring0.loader.AppImage;
 import ring0.loader.LoadException;
@@ -24,7 +30,8 @@ import ring0.trace.SyscallStats;
                 + "path or .go files) is built first; a ring0 executable FILE runs as it is.",
             "The program's stdin, stdout and stderr are this command's; it exits with the program's status, "
                 + "and signals sent to it reach the program as they would natively."},
-        footer = {"", "Examples:", "  ring0 run ./cmd/app -flag arg", "  echo hi | ring0 run --strace app.ring0"})
+        footer = {"", "Examples:", "  ring0 run ./cmd/app -flag arg", "  echo hi | ring0 run --strace app.ring0",
+            "  ring0 run --mount ram:/tmp --mount host:/srv/data:/data app.ring0"})
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--stats", paramLabel = "FILE",
             description = "At exit, write JSON counts per system call to FILE: served by the kernel (of which passed through to the host) and sent straight to the host.")
@@ -36,6 +43,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--log", paramLabel = "FILE", description = "Copy the kernel log (dmesg) to FILE ('-': stderr).")
     String log;
 
+    @Option(names = "--mount", paramLabel = "SPEC", converter = MountOption.class, description = MountOption.HELP)
+    List<Mounts.Spec> mounts = new ArrayList<>();
+
+    @Option(names = "--cache", paramLabel = "MODE", converter = CacheOption.class, description = CacheOption.HELP)
+    CacheMode cache = CacheMode.AUTO;
+
+    @Option(names = "--argv0", paramLabel = "NAME",
+            description = "The program's argv[0] (default: the executable's path): what a ring0 executable that the host executes passes.")
+    String argv0;
+
     @Parameters(index = "0", paramLabel = "PKG_OR_FILE", description = "The program.")
     String target;
 
@@ -45,12 +62,14 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path exe = Executables.resolve(target);
-        List<String> argv = new ArrayList<>();
-        argv.add(exe.toString());
-        argv.addAll(args);
         try {
+            List<String> argv = Executables.argv(exe, args.size());
+            if (argv0 != null) {
+                argv.set(0, AppImage.bytes(argv0));
+            }
             AppImage image = AppImage.open(exe, argv, Executables.environment());
-            Kernel kernel = Boot.start(image, new Boot.Options(stats != null, strace ? System.err : null, logStream()));
+            Kernel kernel = Boot.start(image, new Boot.Options(stats != null, strace ? System.err : null, logStream(), mounts, cache));
+            releaseStdinStdout();
             int status = kernel.awaitExit();
             if (stats != null) {
                 SyscallStats.write(kernel, stats);
@@ -62,6 +81,25 @@ final class RunCommand implements Callable<Integer> {
             return status;
         } catch (LoadException e) {
             throw new UserError(e);
+        }
+    }
+
+    /**
+     * The app has copies of the host's 0, 1 and 2 of its own (Kernel.attachConsole): the JVM lets go of
+     * 0 and 1 (they become /dev/null), so that the app closing its stdout is an end of file for whoever
+     * reads it, and closing its stdin a broken pipe for whoever writes it, as natively. The JVM keeps
+     * 2, where the kernel reports (--strace, --log -).
+     */
+    private static void releaseStdinStdout() {
+        try (Arena arena = Arena.ofConfined()) {
+            long devNull = Host.call(Sysno.SYS_OPENAT, Fcntl.AT_FDCWD, Host.cString(arena, "/dev/null").address(),
+                    Fcntl.O_RDWR | Fcntl.O_CLOEXEC);
+            if (devNull >= 0) {
+                System.out.flush();
+                Host.call(Sysno.SYS_DUP3, devNull, 0, 0);
+                Host.call(Sysno.SYS_DUP3, devNull, 1, 0);
+                Host.call(Sysno.SYS_CLOSE, devNull, 0, 0);
+            }
         }
     }
 

@@ -30,9 +30,15 @@ public final class ControlClient {
         }
     }
 
-    /** Runs exe in the kernel at socket; returns the app's exit status. */
-    public static int insexe(Path socket, Path exe, List<String> argv, List<String> env, boolean strace, String stats, String log)
-            throws IOException {
+    /** Runs exe in the kernel at socket, with the --mount specs given; returns the app's exit status. */
+    public static int insexe(Path socket, Path exe, List<String> argv, List<String> env, boolean strace, String stats, String log,
+            List<String> mounts) throws IOException {
+        return insexe(socket, exe, argv, env, strace, stats, log, mounts, "auto");
+    }
+
+    /** As above, with the cache mode (--cache) of the app's files. */
+    public static int insexe(Path socket, Path exe, List<String> argv, List<String> env, boolean strace, String stats, String log,
+            List<String> mounts, String cache) throws IOException {
         UnixSocket s;
         try {
             s = UnixSocket.connect(socket);
@@ -45,7 +51,7 @@ public final class ControlClient {
         try (s) {
             String cwd = Path.of("").toAbsolutePath().toString();
             s.send(new Protocol.Insexe(cwd, exe.toAbsolutePath().toString(), strace, stats == null ? "" : stats,
-                    log == null ? "" : log, argv, env).encode(), 0, 1, 2);
+                    log == null ? "" : log, argv, env, mounts, cache).encode(), 0, 1, 2);
             AtomicInteger forwarded = new AtomicInteger();
             for (String name : FORWARDED) {
                 Signal.handle(new Signal(name), sig -> {

@@ -8,10 +8,13 @@ import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import ring0.abi.Fcntl;
 import ring0.abi.Sysno;
 import ring0.boot.Boot;
+import ring0.fs.Mounts;
+import ring0.fs.hostfs.CacheMode;
 import ring0.host.Host;
 import ring0.host.HostException;
 import ring0.host.HostOutputStream;
@@ -120,7 +123,21 @@ public final class ControlServer {
         PrintStream clientErr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         PrintStream log = req.log().isEmpty() ? null
                 : req.log().equals("-") ? clientErr : new PrintStream(new FileOutputStream(req.log()), true, StandardCharsets.UTF_8);
-        kernel = Boot.start(image, new Boot.Options(!req.stats().isEmpty(), req.strace() ? clientErr : null, log));
+        List<Mounts.Spec> mounts = new ArrayList<>();
+        for (String m : req.mounts()) {
+            try {
+                mounts.add(Mounts.Spec.parse(m));
+            } catch (IllegalArgumentException e) {
+                throw new LoadException("--mount " + e.getMessage());
+            }
+        }
+        CacheMode cache;
+        try {
+            cache = CacheMode.parse(req.cache());
+        } catch (IllegalArgumentException e) {
+            throw new LoadException("--cache " + e.getMessage());
+        }
+        kernel = Boot.start(image, new Boot.Options(!req.stats().isEmpty(), req.strace() ? clientErr : null, log, mounts, cache));
         console.println("ring0: inserted " + req.exe());
         return kernel;
     }

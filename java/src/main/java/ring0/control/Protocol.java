@@ -10,7 +10,8 @@ import java.util.List;
  * kernel). Each is a framed list of NUL-separated UTF-8 fields, the first naming the message:
  *
  * <pre>
- * client → kernel  insexe CWD EXE STRACE(0|1) STATS LOG ARGC ARGV... ENVC ENV...   + SCM_RIGHTS: stdin, stdout, stderr
+ * client → kernel  insexe CWD EXE STRACE(0|1) STATS LOG ARGC ARGV... ENVC ENV... MOUNTC MOUNT... [CACHE]
+ *                                                              + SCM_RIGHTS: stdin, stdout, stderr
  * client → kernel  signal N          (a signal the client received, for the app)
  * kernel → client  exit STATUS       (the app's exit status)
  * kernel → client  error MESSAGE     (the app could not be started)
@@ -22,12 +23,22 @@ final class Protocol {
     static final String INSEXE = "insexe", SIGNAL = "signal", EXIT = "exit", ERROR = "error";
 
     /** What insexe asks for. */
-    record Insexe(String cwd, String exe, boolean strace, String stats, String log, List<String> argv, List<String> env) {
+    record Insexe(String cwd, String exe, boolean strace, String stats, String log, List<String> argv, List<String> env,
+            List<String> mounts, String cache) {
+        /** A request with the default cache mode. */
+        Insexe(String cwd, String exe, boolean strace, String stats, String log, List<String> argv, List<String> env,
+                List<String> mounts) {
+            this(cwd, exe, strace, stats, log, argv, env, mounts, "auto");
+        }
+
         byte[] encode() {
             List<String> f = new ArrayList<>(List.of(INSEXE, cwd, exe, strace ? "1" : "0", stats, log, Integer.toString(argv.size())));
             f.addAll(argv);
             f.add(Integer.toString(env.size()));
             f.addAll(env);
+            f.add(Integer.toString(mounts.size()));
+            f.addAll(mounts);
+            f.add(cache);
             return fields(f);
         }
 
@@ -41,7 +52,12 @@ final class Protocol {
             i += argc;
             int envc = Integer.parseInt(f.get(i++));
             List<String> env = f.subList(i, i + envc);
-            return new Insexe(cwd, exe, strace, stats, log, List.copyOf(argv), List.copyOf(env));
+            i += envc;
+            int mountc = Integer.parseInt(f.get(i++));
+            List<String> mounts = f.subList(i, i + mountc);
+            i += mountc;
+            String cache = i < f.size() ? f.get(i) : "auto";
+            return new Insexe(cwd, exe, strace, stats, log, List.copyOf(argv), List.copyOf(env), List.copyOf(mounts), cache);
         }
     }
 

@@ -54,6 +54,16 @@ public final class FdTable {
         }
     }
 
+    /**
+     * The description behind fd, without a reference, or null: a call may use it only if it is
+     * {@link FileDescription#stateless}, else it takes one with {@link #get}. Hot path: one acquiring
+     * load.
+     */
+    public FileDescription peek(int fd) {
+        FileDescription[] t = files;
+        return fd >= 0 && fd < t.length ? (FileDescription) SLOT.getAcquire(t, fd) : null;
+    }
+
     /** Installs f at the lowest free descriptor >= min. Takes over the caller's reference. */
     public int install(FileDescription f, int min, boolean closeOnExec) {
         synchronized (lock) {

@@ -31,14 +31,36 @@ public abstract class FileDescription {
     }
 
     protected FileDescription(int statusFlags) {
-        this.statusFlags = statusFlags;
+        this(statusFlags, false);
     }
 
-    private static final VarHandle REFS;
+    /**
+     * @param stateless read and write touch nothing that {@link #release} frees (/dev/null,
+     *     /dev/zero): see {@link #stateless}
+     */
+    protected FileDescription(int statusFlags, boolean stateless) {
+        this.statusFlags = statusFlags;
+        this.stateless = stateless;
+    }
+
+    private final boolean stateless;
+
+    /**
+     * Whether read(2) and write(2) may use this description without a reference: they touch nothing
+     * that {@link #release} frees, so a close racing with them cannot hurt, and they skip the
+     * reference count's two atomic operations (Linux's fdget skips them too, when no other thread
+     * can close the descriptor). Hot path: /dev/null.
+     */
+    public final boolean stateless() {
+        return stateless;
+    }
+
+    private static final VarHandle REFS, WATCHERS;
 
     static {
         try {
             REFS = MethodHandles.lookup().findVarHandle(FileDescription.class, "refs", int.class);
+            WATCHERS = MethodHandles.lookup().findVarHandle(FileDescription.class, "watchers", WaitQueue.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -49,6 +71,17 @@ public abstract class FileDescription {
 
     /** The host descriptor behind this description, or -1 if the kernel serves it alone. */
     public abstract int hostFd();
+
+    /**
+     * The host descriptor that stands for this description where the kernel cannot serve it: in a
+     * child process (os/exec, before the fork), across exec, in SCM_RIGHTS sent over a host socket.
+     * Default: {@link #hostFd}, or -EBADF if there is none. A kernel object that can live on the host
+     * (a pipe, an eventfd) moves there for good and forwards to it from then on.
+     */
+    public long toHost() {
+        int h = hostFd();
+        return h >= 0 ? h : -Errno.EBADF;
+    }
 
     /** A short description for /proc, strace and ps: "host:7", "pipe:[42]". */
     public abstract String describe();
@@ -199,6 +232,23 @@ public abstract class FileDescription {
         return null;
     }
 
+    /**
+     * Where epoll items that watch this description learn that it is released (Linux: file->f_ep,
+     * eventpoll_release): told {@link Poll#POLLFREE} once, when the last reference goes, before
+     * {@link #release}. Made on first use.
+     */
+    public final WaitQueue releaseWatchers() {
+        WaitQueue w = watchers;
+        if (w == null) {
+            WaitQueue fresh = new WaitQueue();
+            w = WATCHERS.compareAndExchange(this, null, fresh) instanceof WaitQueue won ? won : fresh;
+        }
+        return w;
+    }
+
+    /** Made by releaseWatchers (a CAS through WATCHERS), read by put. */
+    private volatile WaitQueue watchers;
+
     // ---- references ---------------------------------------------------------------------------
 
     /** Takes a reference unless the description is already released. Hot path: one CAS. */
@@ -214,6 +264,20 @@ public abstract class FileDescription {
         }
     }
 
+    /**
+     * Makes a released description live again, with one reference (the caller's), for a filesystem
+     * that reuses its descriptions (so that an open of a cached file allocates nothing). A lookup
+     * racing with the reuse is safe: {@link FdTable#get} keeps a reference only on a description its
+     * slot still holds.
+     *
+     * <p>Preconditions: {@link #release} ran, and nobody keeps the description.
+     */
+    protected final void revive(int statusFlags) {
+        this.statusFlags = statusFlags;
+        WATCHERS.setVolatile(this, null);
+        REFS.setVolatile(this, 1);
+    }
+
     /** Takes another reference; the caller holds one already. */
     public final void get() {
         REFS.getAndAdd(this, 1);
@@ -223,6 +287,10 @@ public abstract class FileDescription {
     public final long put() {
         int before = (int) REFS.getAndAdd(this, -1);
         if (before == 1) {
+            WaitQueue w = watchers;
+            if (w != null) {
+                w.wake(Poll.POLLFREE);
+            }
             return release();
         }
         if (before <= 0) {

@@ -9,9 +9,10 @@ import ring0.host.Host;
  * A description the host serves: the kernel holds a host descriptor (always close-on-exec on the
  * host, whatever the app asked) and forwards every operation to it, so the host checks the
  * arguments and reports errors exactly as Linux. Sockets, and whatever the kernel does not serve
- * itself, are this.
+ * itself, are this. The VFS's files that the host stores (ring0.fs.hostfs, ring0.fs.ramfs) extend it:
+ * they forward the same way, with their place in the file tree added.
  */
-public final class HostFile extends FileDescription {
+public class HostFile extends FileDescription {
     private static final int SYS_PREAD64 = 17, SYS_PWRITE64 = 18, SYS_READV = 19, SYS_WRITEV = 20;
     private static final int SYS_FSYNC = 74, SYS_FDATASYNC = 75, SYS_FTRUNCATE = 77, SYS_GETDENTS64 = 217;
     private static final int SYS_FALLOCATE = 285, SYS_PREADV2 = 327, SYS_PWRITEV2 = 328, SYS_STATX = 332;
@@ -22,6 +23,12 @@ public final class HostFile extends FileDescription {
     private final int hostFd;
 
     public HostFile(int hostFd) {
+        this.hostFd = hostFd;
+    }
+
+    /** A host file whose access mode and status flags the kernel knows (a file the VFS opened). */
+    protected HostFile(int hostFd, int statusFlags) {
+        super(statusFlags);
         this.hostFd = hostFd;
     }
 

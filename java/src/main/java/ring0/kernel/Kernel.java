@@ -1,11 +1,17 @@
 package ring0.kernel;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import ring0.abi.Fcntl;
 import ring0.abi.Sysno;
+import ring0.futex.FutexTable;
+import ring0.fs.Mounts;
 import ring0.host.Host;
+import ring0.loader.AppImage;
+import ring0.vfs.Vfs;
 
 /**
  * One boot of the kernel: the state of the one application it runs (a Go runtime cannot be unloaded,
@@ -18,17 +24,54 @@ public final class Kernel {
     public final KernelLog log = new KernelLog();
     public final TaskTable tasks = new TaskTable();
     public final FdTable fds;
+    /** The kernel's own threads (few, named; --stats lists them). */
+    public final KernelThreads threads = new KernelThreads();
+    /** Periodic and deadline work, run by app threads going idle (see Housekeeping). */
+    public final Housekeeping housekeeping = new Housekeeping(threads, log);
+    /** futex(2)'s wait queues. */
+    public final FutexTable futexes = new FutexTable(housekeeping);
     /** Count the calls the Go side sends straight to the host (--stats). */
     public final boolean countHostCalls;
+    /** The app's files: mounts, root and working directory, umask (host / unless options mount more). */
+    public final Vfs vfs;
+    /** Called before a child process or a new program takes the app's host descriptors (beforeFork). */
+    private final List<Runnable> beforeForkHooks = new CopyOnWriteArrayList<>();
+    /** Called at exit_group, before the exit status is reported (onExit). */
+    private final List<Runnable> exitHooks = new CopyOnWriteArrayList<>();
 
     private final CompletableFuture<Integer> exitStatus = new CompletableFuture<>();
     private volatile State state = State.BOOTED;
+    private volatile AppImage image;
     /** The Go side's per-number host call counters (ring0Shared.hostCalls), 0 before attach. */
     private volatile long hostCallCounters;
 
     public Kernel(int maxFds, boolean countHostCalls) {
         this.fds = new FdTable(maxFds);
+        this.vfs = Mounts.standardVfs(this);
         this.countHostCalls = countHostCalls;
+    }
+
+    /**
+     * Registers work to do before the app's host descriptors leave the kernel's hands: os/exec's
+     * fork (ring0_hostfds) and execve. A cache flushes there what the host must see.
+     */
+    public void onBeforeFork(Runnable hook) {
+        beforeForkHooks.add(hook);
+    }
+
+    /**
+     * Registers work to do when the app exits (exit_group), before its status is reported and the
+     * process ends: a cache writes there what the host must keep.
+     */
+    public void onExit(Runnable hook) {
+        exitHooks.add(hook);
+    }
+
+    /** Runs the before-fork hooks, in the order they were registered. */
+    public void beforeFork() {
+        for (Runnable r : beforeForkHooks) {
+            r.run();
+        }
     }
 
     /** Binds descriptors 0, 1 and 2 to the host's 0, 1 and 2 (the console of whoever started the app). */
@@ -41,6 +84,35 @@ public final class Kernel {
         }
     }
 
+    /**
+     * Binds the descriptors the process inherited beyond 0, 1 and 2 to the same numbers in the app, as a
+     * native program inherits them (a parent's ExtraFiles, a shell's {@code 3<file}). The launcher lists
+     * them (the ring0 script: open and not close-on-exec when it started), since the JVM opens files of
+     * its own before the kernel boots. They stay open across exec on the host, at the app's numbers, so
+     * that the app's children inherit them as natively; every other host descriptor of the process (the
+     * JVM's jars, opened without O_CLOEXEC) becomes close-on-exec, so that children get nothing else.
+     */
+    public void adoptInherited(int[] inherited) {
+        java.util.BitSet adopted = new java.util.BitSet();
+        for (int fd : inherited) {
+            long fl = fd > 2 && fd < fds.max() ? Host.fastCall(Sysno.SYS_FCNTL, fd, F_GETFL, 0) : -1;
+            if (fl >= 0) {
+                fds.installAt(fd, new HostFile(fd, (int) fl), false);
+                adopted.set(fd);
+            }
+        }
+        String[] open = new java.io.File("/proc/self/fd").list();
+        for (String name : open != null ? open : new String[0]) {
+            int fd = Integer.parseInt(name);
+            long flags = fd > 2 && !adopted.get(fd) ? Host.fastCall(Sysno.SYS_FCNTL, fd, Fcntl.F_GETFD, 0) : -1;
+            if (flags >= 0 && (flags & Fcntl.FD_CLOEXEC) == 0) {
+                Host.fastCall(Sysno.SYS_FCNTL, fd, Fcntl.F_SETFD, flags | Fcntl.FD_CLOEXEC);
+            }
+        }
+    }
+
+    private static final int F_GETFL = 3;
+
     public State state() {
         return state;
     }
@@ -52,6 +124,16 @@ public final class Kernel {
         }
         state = State.RUNNING;
         return true;
+    }
+
+    /** The app this kernel runs (set when it is inserted), or null before: /proc shows its argv and environ. */
+    public AppImage image() {
+        return image;
+    }
+
+    /** Records the app this kernel runs (insexe). */
+    public void setImage(AppImage image) {
+        this.image = image;
     }
 
     /** Records where the Go side counts its host calls (at attach). */
@@ -68,6 +150,11 @@ public final class Kernel {
      * does any thread that enters the kernel afterwards ({@link #parkIfExited}).
      */
     public void exitGroup(int status) {
+        if (state != State.EXITED) {
+            for (Runnable r : exitHooks) {
+                r.run();
+            }
+        }
         synchronized (this) {
             if (state != State.EXITED) {
                 state = State.EXITED;

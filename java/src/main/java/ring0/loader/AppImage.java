@@ -35,8 +35,8 @@ public final class AppImage {
     /**
      * Checks that path is a ring0 executable.
      *
-     * @param argv the program's arguments, argv[0] first
-     * @param env the program's environment, "NAME=value" strings
+     * @param argv the program's arguments, argv[0] first, as byte strings (see {@link #bytes})
+     * @param env the program's environment, "NAME=value" byte strings
      */
     public static AppImage open(Path path, List<String> argv, List<String> env) throws LoadException {
         byte[] data;
@@ -78,6 +78,16 @@ public final class AppImage {
         return abi;
     }
 
+    /** The program's arguments, argv[0] first (byte strings: see {@link #bytes}). */
+    public List<String> argv() {
+        return argv;
+    }
+
+    /** The program's initial environment, "NAME=value" byte strings. */
+    public List<String> env() {
+        return env;
+    }
+
     public int argc() {
         return argv.size();
     }
@@ -95,16 +105,31 @@ public final class AppImage {
             block = arena.allocate(words * 8 + auxv.length + 16, 8);
             long i = 0;
             for (String a : argv) {
-                block.setAtIndex(ADDRESS, i++, arena.allocateFrom(a));
+                block.setAtIndex(ADDRESS, i++, cString(arena, a));
             }
             block.setAtIndex(ADDRESS, i++, MemorySegment.NULL);
             for (String e : env) {
-                block.setAtIndex(ADDRESS, i++, arena.allocateFrom(e));
+                block.setAtIndex(ADDRESS, i++, cString(arena, e));
             }
             block.setAtIndex(ADDRESS, i++, MemorySegment.NULL);
             MemorySegment.copy(MemorySegment.ofArray(auxv), 0, block, i * 8, auxv.length);
         }
         return block.address();
+    }
+
+    /**
+     * argv and environ are bytes, not text (a Go program sees invalid UTF-8 as it is), so Ring0 carries
+     * them in Strings whose chars are the bytes (ISO-8859-1): this turns text into such a byte string.
+     */
+    public static String bytes(String text) {
+        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    }
+
+    private static MemorySegment cString(Arena arena, String byteString) {
+        byte[] b = byteString.getBytes(StandardCharsets.ISO_8859_1);
+        MemorySegment s = arena.allocate(b.length + 1);
+        MemorySegment.copy(MemorySegment.ofArray(b), 0, s, 0, b.length);
+        return s;
     }
 
     private static byte[] readAuxv() {

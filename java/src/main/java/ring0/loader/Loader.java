@@ -22,8 +22,8 @@ import ring0.kernel.Kernel;
 public final class Loader {
     private Loader() {}
 
-    /** The ABI this kernel speaks: the runtime patch's ring0ABI. */
-    public static final int ABI = 1;
+    /** The ABI this kernel speaks: the runtime patch's ring0ABI (2: the frame carries the caller's priority). */
+    public static final int ABI = 2;
 
     private static final MethodHandle SETENV = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().find("setenv").orElseThrow(),
@@ -44,6 +44,7 @@ public final class Loader {
             throw new LoadException("this kernel has already run an application (one per boot, as a Go runtime "
                     + "cannot be unloaded): start a new kernel with 'ring0 boot' to run another");
         }
+        kernel.setImage(image);
         try (Arena arena = Arena.ofConfined()) {
             int rc = (int) SETENV.invokeExact(arena.allocateFrom("RING0_KERNEL"),
                     arena.allocateFrom(Long.toHexString(entry.address())), 1);

@@ -11,6 +11,7 @@ import ring0.kernel.FileDescription;
 import ring0.kernel.HostFile;
 import ring0.kernel.Kernel;
 import ring0.kernel.Task;
+import ring0.vfs.VfsFile;
 
 /**
  * Forwards a call the kernel does not serve itself to the host, with the app's descriptors
@@ -30,9 +31,16 @@ final class HostPassthrough implements SyscallHandler {
     private final boolean returnsFd;
     private final int cloexecArg;
     private final long cloexecMask;
+    /** A kernel object passed to the call moves to the host (splice on a kernel pipe) instead of EINVAL. */
+    private final boolean promote;
 
     HostPassthrough(Kernel kernel, SyscallInfo info) {
+        this(kernel, info, false);
+    }
+
+    HostPassthrough(Kernel kernel, SyscallInfo info, boolean promote) {
         this.kernel = kernel;
+        this.promote = promote;
         this.nr = info.nr();
         int[] idx = {-1, -1};
         boolean[] dir = {false, false};
@@ -134,9 +142,10 @@ final class HostPassthrough implements SyscallHandler {
      * descriptor, with the same error in the same order of checks (EFAULT before EBADF, a dirfd
      * ignored for an absolute path, ...).
      */
-    private static long hostArg(FileDescription d, long v, boolean dirfd) {
+    private long hostArg(FileDescription d, long v, boolean dirfd) {
         if (d != null) {
-            int h = d.hostFd();
+            // A file the kernel caches (ring0.fs.hostfs) moves to a host descriptor of its own for the call.
+            long h = promote || d instanceof VfsFile ? d.toHost() : d.hostFd();
             return h >= 0 ? h : UNSERVED;
         }
         return dirfd && (int) v == Fcntl.AT_FDCWD ? Fcntl.AT_FDCWD : -1;

@@ -2,12 +2,17 @@ package ring0.syscall;
 
 import java.util.ArrayList;
 import java.util.List;
+import ring0.abi.Errno;
 import ring0.abi.Fcntl;
 import ring0.abi.Sysno;
 import ring0.host.Host;
 import ring0.kernel.FileDescription;
 import ring0.kernel.Kernel;
 import ring0.kernel.Task;
+import ring0.vfs.Dentry;
+import ring0.vfs.Inode;
+import ring0.vfs.Nameidata;
+import ring0.vfs.Permission;
 
 /**
  * execve and execveat: the process (JVM, kernel and app) becomes the new program, as on Linux. The
@@ -16,8 +21,6 @@ import ring0.kernel.Task;
  * and the error returned, so that a failed exec does not disturb the kernel.
  */
 final class SysExec {
-    private static final int X_OK = 1;
-
     private final Kernel kernel;
 
     SysExec(Kernel kernel) {
@@ -31,22 +34,49 @@ final class SysExec {
                 "host exec; descriptors placed at the app's numbers");
     }
 
+    /**
+     * execve and execveat: the VFS finds the file (ENOENT, ENOTDIR, ELOOP, EFAULT...), which must be
+     * a regular file the app may execute (EACCES), before the host table is touched; its filesystem
+     * then has the host execute it ({@link Inode#exec}).
+     */
     private long exec(Task t, int dirfd, long path, long argv, long envp, long flags, boolean at) {
-        FileDescription dir = dirfd == Fcntl.AT_FDCWD ? null : kernel.fds.get(dirfd);
-        long hostDir = dirfd == Fcntl.AT_FDCWD ? Fcntl.AT_FDCWD : dir != null ? dir.hostFd() : -1;
+        if ((flags & ~(long) (Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_EMPTY_PATH)) != 0) {
+            return -Errno.EINVAL;
+        }
+        Nameidata nd = t.nd;
         try {
-            // Fail the common ways (ENOENT, EACCES, EFAULT) before the host table is touched.
-            long ok = Host.call(Sysno.SYS_FACCESSAT2, hostDir, path, X_OK, flags & Fcntl.AT_EMPTY_PATH, 0, 0);
+            int how = ((flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0 ? Nameidata.LOOKUP_FOLLOW : 0)
+                    | ((flags & Fcntl.AT_EMPTY_PATH) != 0 ? Nameidata.LOOKUP_EMPTY : 0);
+            long ok = kernel.vfs.walk.start(t, dirfd, path, how, 0);
+            if (ok == 0) {
+                ok = kernel.vfs.walk.walk(t);
+            }
             if (ok < 0) {
                 return ok;
             }
+            Dentry d = nd.dentry();
+            if (d == null) {
+                return -Errno.EACCES;
+            }
+            Inode file = d.inode();
+            if (file.isSymlink()) {
+                return -Errno.ELOOP;
+            }
+            if (!file.isRegular()) {
+                return -Errno.EACCES;
+            }
+            ok = file.permission(t, d, kernel.vfs.credentials(), Permission.MAY_EXEC);
+            if (ok < 0) {
+                return ok;
+            }
+            kernel.beforeFork();
             List<int[]> moves = new ArrayList<>(); // {app fd, host fd}
             int[] base = {3};
             kernel.fds.forEachOpen(fd -> {
                 if (!kernel.fds.closeOnExec(fd)) {
                     FileDescription f = kernel.fds.get(fd);
                     if (f != null) {
-                        int h = f.hostFd();
+                        int h = (int) Math.max(-1, f.toHost()); // a kernel pipe moves to the host
                         f.put();
                         if (h >= 0) {
                             moves.add(new int[] {fd, h});
@@ -67,9 +97,7 @@ final class SysExec {
                 Host.fastCall(Sysno.SYS_DUP3, temp[i], moves.get(i)[0], 0);
             }
             t.passedThrough[at ? Sysno.SYS_EXECVEAT : Sysno.SYS_EXECVE]++;
-            long r = at
-                    ? Host.call(Sysno.SYS_EXECVEAT, hostDir, path, argv, envp, flags, 0)
-                    : Host.call(Sysno.SYS_EXECVE, path, argv, envp);
+            long r = file.exec(t, d, argv, envp);
             // Still here: the exec failed. Put the host table back.
             for (int i = n - 1; i >= 0; i--) {
                 int target = moves.get(i)[0];
@@ -84,9 +112,7 @@ final class SysExec {
             }
             return r;
         } finally {
-            if (dir != null) {
-                dir.put();
-            }
+            nd.release();
         }
     }
 }

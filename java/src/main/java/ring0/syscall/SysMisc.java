@@ -1,7 +1,5 @@
 package ring0.syscall;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import ring0.abi.Errno;
 import ring0.abi.Fcntl;
 import ring0.abi.Sysno;
@@ -13,12 +11,10 @@ import ring0.usermem.UserMemory;
 
 /**
  * Calls whose descriptor arguments need more than the table says: exit_group, mmap (no descriptor
- * when anonymous), signalfd/signalfd4 (-1 makes a new one) and openat2 (close-on-exec inside a struct).
+ * when anonymous) and signalfd/signalfd4 (-1 makes a new one).
  */
 final class SysMisc {
     private static final int SFD_CLOEXEC = Fcntl.O_CLOEXEC;
-    /** fs/open.c: openat2's usize is at least OPEN_HOW_SIZE_VER0 and at most PAGE_SIZE. */
-    private static final int OPEN_HOW_MIN = 24, OPEN_HOW_MAX = 4096;
     /**
      * The host descriptor passed for one the app does not have: not -1, which would make a new
      * signalfd, and above any host descriptor (fs.nr_open), so the host answers EBADF after its
@@ -37,7 +33,6 @@ final class SysMisc {
         table.set(Sysno.SYS_MMAP, this::mmap, "host mapping");
         table.set(Sysno.SYS_SIGNALFD, (t, a0, a1, a2, a3, a4, a5) -> signalfd(t, Sysno.SYS_SIGNALFD, a0, a1, a2, 0), "host signalfd");
         table.set(Sysno.SYS_SIGNALFD4, (t, a0, a1, a2, a3, a4, a5) -> signalfd(t, Sysno.SYS_SIGNALFD4, a0, a1, a2, a3), "host signalfd");
-        table.set(Sysno.SYS_OPENAT2, this::openat2, "host file");
     }
 
     /** Implements exit_group(2). Never returns. */
@@ -63,6 +58,17 @@ final class SysMisc {
         }
     }
 
+    /**
+     * signalfd4 on a file the kernel serves alone (/dev/null): fs/signalfd.c's checks, then EINVAL
+     * for a file that is not a signalfd.
+     */
+    private static long notSignalfd(long flags, long size, long mask) {
+        if ((flags & ~(SFD_CLOEXEC | Fcntl.O_NONBLOCK)) != 0 || size != 8) {
+            return -Errno.EINVAL;
+        }
+        return UserMemory.canRead(mask, 8) ? -Errno.EINVAL : -Errno.EFAULT;
+    }
+
     /** Implements signalfd(2) and signalfd4(2): fd -1 makes a new descriptor, another changes its mask. */
     long signalfd(Task t, int nr, long fdArg, long mask, long size, long flags) {
         int fd = (int) fdArg;
@@ -73,40 +79,15 @@ final class SysMisc {
         }
         FileDescription f = kernel.fds.get(fd);
         try {
-            long h = f != null && f.hostFd() >= 0 ? f.hostFd() : NO_HOST_FD;
+            if (f != null && f.hostFd() < 0) {
+                return notSignalfd(flags, size, mask);
+            }
+            long h = f != null ? f.hostFd() : NO_HOST_FD;
             long r = Host.call(Sysno.SYS_SIGNALFD4, h, mask, size, flags | SFD_CLOEXEC, 0, 0);
             return r < 0 ? r : fd;
         } finally {
             if (f != null) {
                 f.put();
-            }
-        }
-    }
-
-    /** Implements openat2(2): struct open_how starts with the u64 flags that carry O_CLOEXEC. */
-    long openat2(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
-        long size = a3; // a size_t
-        if (Long.compareUnsigned(size, OPEN_HOW_MIN) < 0) {
-            return -Errno.EINVAL;
-        }
-        if (Long.compareUnsigned(size, OPEN_HOW_MAX) > 0) {
-            return -Errno.E2BIG;
-        }
-        if (UserMemory.copyIn(a2, t.scratch, 0, size) != 0) {
-            return -Errno.EFAULT;
-        }
-        long flags = t.scratch.get(JAVA_LONG, 0);
-        t.scratch.set(JAVA_LONG, 0, flags | Fcntl.O_CLOEXEC);
-        int dirfd = (int) a0;
-        FileDescription d = dirfd == Fcntl.AT_FDCWD ? null : kernel.fds.get(dirfd);
-        try {
-            long hostDir = dirfd == Fcntl.AT_FDCWD ? Fcntl.AT_FDCWD : d != null ? d.hostFd() : -1;
-            long h = Host.call(Sysno.SYS_OPENAT2, hostDir, a1, t.scratch.address(), size, 0, 0);
-            t.passedThrough[Sysno.SYS_OPENAT2]++;
-            return h < 0 ? h : HostPassthrough.installHost(kernel, (int) h, (flags & Fcntl.O_CLOEXEC) != 0);
-        } finally {
-            if (d != null) {
-                d.put();
             }
         }
     }

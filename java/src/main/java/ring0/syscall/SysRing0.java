@@ -71,12 +71,14 @@ final class SysRing0 {
 
     /**
      * Replaces n int32 descriptors at ptr by the host descriptors behind them, before a fork: the
-     * child never enters the kernel. -1 stays -1.
+     * child never enters the kernel. -1 stays -1. A kernel object that can live on the host moves
+     * there ({@link FileDescription#toHost}).
      */
     long hostFds(Task t, long ptr, long n, long a2, long a3, long a4, long a5) {
         if (n < 0 || n > kernel.fds.max() || !UserMemory.canWrite(ptr, 4 * n)) {
             return -Errno.EFAULT;
         }
+        kernel.beforeFork();
         for (long p = ptr; p < ptr + 4 * n; p += 4) {
             int fd = UserMemory.getInt(p);
             if (fd == -1) {
@@ -86,13 +88,13 @@ final class SysRing0 {
             if (f == null) {
                 return -Errno.EBADF;
             }
-            int h = f.hostFd();
+            long h = f.toHost(); // a kernel pipe or eventfd moves to the host here
             f.put();
             if (h < 0) {
                 kernel.log.once("hostfds:" + f.describe(), "ring0: cannot hand " + f.describe() + " to a child process");
-                return -Errno.EBADF;
+                return h;
             }
-            UserMemory.putInt(p, h);
+            UserMemory.putInt(p, (int) h);
         }
         return 0;
     }

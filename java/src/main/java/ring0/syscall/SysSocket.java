@@ -121,7 +121,7 @@ final class SysSocket {
                 for (long p = c + CMSG_HDR; p + 4 <= c + clen; p += 4) {
                     // A descriptor the app does not have becomes -1: the host answers EBADF, as Linux.
                     FileDescription f = kernel.fds.get(UserMemory.getInt(p));
-                    UserMemory.putInt(p, f != null ? f.hostFd() : -1);
+                    UserMemory.putInt(p, f != null ? (int) Math.max(-1, f.toHost()) : -1);
                     if (f != null) {
                         f.put(); // the app keeps its own reference until sendmsg returns
                     }

@@ -65,10 +65,23 @@ public final class SyscallTable {
         new SysReadWrite(kernel).register(t);
         new SysFd(kernel).register(t);
         new SysPipe(kernel).register(t);
+        new SysEventFd(kernel).register(t);
+        new SysEpoll(kernel).register(t);
         new SysSocket(kernel).register(t);
         new SysPoll(kernel).register(t);
         new SysMisc(kernel).register(t);
+        new SysOpen(kernel).register(t);
+        new SysStat(kernel).register(t);
+        new SysNamei(kernel).register(t);
+        new SysAttr(kernel).register(t);
+        new SysCwd(kernel).register(t);
+        new SysStatfs(kernel).register(t);
+        new SysSync(kernel).register(t);
+        new SysLock(kernel).register(t);
+        new SysSendfile(kernel).register(t);
         new SysExec(kernel).register(t);
+        new SysWait(kernel).register(t);
+        new ring0.futex.Futex(kernel, kernel.futexes).register(t);
         new SysRing0(kernel, t, image).register(t);
         return t;
     }

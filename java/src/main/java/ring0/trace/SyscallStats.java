@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import ring0.abi.Syscalls;
 import ring0.kernel.Kernel;
 import ring0.kernel.Task;
@@ -17,7 +19,10 @@ import ring0.usermem.UserMemory;
  * forwarded to the host by the kernel) and how many the Go side sent straight to the host ("host").
  * Per-task counters are summed here, when read.
  *
- * <pre>{"syscalls": {"write": {"kernel": 12, "passthrough": 12, "host": 0}, ...}}</pre>
+ * <pre>{"syscalls": {"write": {"kernel": 12, "passthrough": 12, "host": 0}, ...}, "kernel": {...}}</pre>
+ *
+ * <p>"kernel" is the kernel's own side, once it has one: its threads, housekeeping and futex counters
+ * ({@link KernelStats}).
  */
 public final class SyscallStats {
     private SyscallStats() {}
@@ -56,10 +61,27 @@ public final class SyscallStats {
                     .append(", \"host\": ").append(c.host()).append('}');
             sep = ",\n  ";
         }
-        return b.append("\n}}\n").toString();
+        b.append("\n}");
+        if (KernelStats.any(kernel)) {
+            b.append(",\n\"kernel\": ").append(KernelStats.json(kernel));
+        }
+        return b.append("}\n").toString();
     }
 
     public static void write(Kernel kernel, Path file) throws IOException {
         Files.writeString(file, json(kernel));
+    }
+
+    private static final Pattern ENTRY = Pattern.compile(
+            "\"(\\w+)\": \\{\"kernel\": (\\d+), \"passthrough\": (\\d+), \"host\": (\\d+)\\}");
+
+    /** Reads back the "syscalls" counts of a document {@link #json} wrote (ring0 demo reads a run's --stats). */
+    public static Map<String, Counts> parse(String json) {
+        Map<String, Counts> out = new TreeMap<>();
+        Matcher m = ENTRY.matcher(json);
+        while (m.find()) {
+            out.put(m.group(1), new Counts(Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), Long.parseLong(m.group(4))));
+        }
+        return out;
     }
 }

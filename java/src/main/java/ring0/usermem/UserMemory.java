@@ -34,6 +34,18 @@ public final class UserMemory {
         return MappedRegions.covers(addr, len, true);
     }
 
+    /**
+     * Linux's access_ok: [addr, addr+len) lies in the user's half of the address space. It says
+     * nothing of whether the memory is mapped: calls that check only this find a fault when they copy
+     * (read(2), epoll_wait(2)), after they may have blocked.
+     */
+    public static boolean accessOk(long addr, long len) {
+        return len >= 0 && addr >= 0 && addr <= TASK_SIZE_MAX - len;
+    }
+
+    /** The end of the user's half as Linux's access_ok sees it (TASK_SIZE_MAX on x86-64). */
+    private static final long TASK_SIZE_MAX = MappedRegions.USER_TOP - 4096;
+
     /** Reads a long the app gave us, or returns {@code fallback} if addr is bad. */
     public static long readLongOr(long addr, long fallback) {
         return canRead(addr, 8) ? ALL.get(JAVA_LONG, addr) : fallback;

@@ -98,7 +98,7 @@ class SysPollTest {
 
     @Test
     void pollOfAHostNumberTheAppDoesNotHave() {
-        int host = k.hostFd(w);
+        int host = k.hostFd(hostSocket());
         MemorySegment p = pollfds(host, POLLOUT);
         assertEquals(1, k.call(Sysno.SYS_POLL, p.address(), 1, 0));
         assertEquals(POLLNVAL, revents(p, 0));
@@ -201,7 +201,7 @@ class SysPollTest {
         assertEquals(-Errno.EBADF, k.call(Sysno.SYS_PSELECT6, 41, rs.address(), 0, 0, zeroTime, 0));
         // Bits at or above nfds are not looked at.
         assertEquals(0, k.call(Sysno.SYS_SELECT, 40, rs.address(), 0, 0, zeroTime));
-        int host = k.hostFd(w);
+        int host = k.hostFd(hostSocket());
         MemorySegment ws = fdSet(host);
         assertEquals(-Errno.EBADF, k.call(Sysno.SYS_SELECT, host + 1, 0, ws.address(), 0, zeroTime),
                 "the host's number is not the app's");
@@ -242,5 +242,12 @@ class SysPollTest {
             assertEquals(-Errno.EFAULT, k.call(Sysno.SYS_PSELECT6, nfds, fdSet(w).address(), 0, 0, bad, 0), hex);
             assertEquals(-Errno.EFAULT, k.call(Sysno.SYS_PSELECT6, nfds, fdSet(w).address(), 0, 0, zeroTime, bad), hex);
         }
+    }
+
+    /** One end of a socketpair: a description the host serves, so it has a host number. */
+    private int hostSocket() {
+        MemorySegment sv = k.alloc(8);
+        assertEquals(0, k.call(Sysno.SYS_SOCKETPAIR, 1 /* AF_UNIX */, 1 /* SOCK_STREAM */, 0, sv.address()));
+        return sv.get(java.lang.foreign.ValueLayout.JAVA_INT, 0);
     }
 }

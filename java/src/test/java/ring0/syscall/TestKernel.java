@@ -121,6 +121,7 @@ public final class TestKernel implements AutoCloseable {
                 f.put();
             }
         });
+        kernel.vfs.shutdown();
         arena.close();
     }
 }

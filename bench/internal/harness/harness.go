@@ -1,0 +1,59 @@
+// Package harness is what the benchmark programs share: the one line each prints and the runner
+// parses,
+//
+//	BENCH <name> <ns_per_op> ns/op <ops> ops
+//
+// (any other output line is free text for people), and a time-based warm-up.
+package harness
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Result is one measured loop.
+type Result struct {
+	Name    string
+	NsPerOp float64
+	Ops     int64
+}
+
+// Line formats r as a BENCH line (without the newline).
+func Line(r Result) string {
+	return fmt.Sprintf("BENCH %s %.2f ns/op %d ops", r.Name, r.NsPerOp, r.Ops)
+}
+
+// Print prints the BENCH line of a loop of ops operations that took d.
+func Print(name string, d time.Duration, ops int64) {
+	fmt.Println(Line(Result{Name: name, NsPerOp: float64(d.Nanoseconds()) / float64(ops), Ops: ops}))
+}
+
+// Parse reads a BENCH line; ok is false for any other line.
+func Parse(line string) (r Result, ok bool) {
+	f := strings.Fields(line)
+	if len(f) != 6 || f[0] != "BENCH" || f[3] != "ns/op" || f[5] != "ops" {
+		return Result{}, false
+	}
+	ns, err := strconv.ParseFloat(f[2], 64)
+	if err != nil {
+		return Result{}, false
+	}
+	ops, err := strconv.ParseInt(f[4], 10, 64)
+	if err != nil {
+		return Result{}, false
+	}
+	return Result{Name: f[1], NsPerOp: ns, Ops: ops}, true
+}
+
+// Warm calls loop with batches of chunk iterations until at least d has passed: long enough for the
+// caches, the Go scheduler and, in Ring0, the JIT compiler to reach their steady state.
+func Warm(d time.Duration, chunk int, loop func(n int)) {
+	if chunk < 1 {
+		chunk = 1
+	}
+	for start := time.Now(); time.Since(start) < d; {
+		loop(chunk)
+	}
+}

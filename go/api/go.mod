@@ -1,0 +1,3 @@
+module ring0.dev/api
+
+go 1.24

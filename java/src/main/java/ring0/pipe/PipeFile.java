@@ -1,0 +1,180 @@
+package ring0.pipe;
+
+import ring0.abi.Errno;
+import ring0.abi.Fcntl;
+import ring0.kernel.AnonInode;
+import ring0.kernel.HostFile;
+import ring0.kernel.Iovecs;
+import ring0.kernel.PromotableFile;
+import ring0.kernel.Task;
+import ring0.poll.WaitQueue;
+import ring0.usermem.UserMemory;
+
+/**
+ * One end of a {@link Pipe} (Linux: a struct file with pipefifo_fops): the read end is O_RDONLY,
+ * the write end O_WRONLY. Once the pipe moved to the host, every operation goes to the end's host
+ * descriptor.
+ */
+public final class PipeFile extends PromotableFile {
+    private static final int RWF_NOWAIT = 0x8;
+
+    final Pipe pipe;
+    final boolean readSide;
+
+    PipeFile(Pipe pipe, boolean readSide, int statusFlags) {
+        super(statusFlags, pipe);
+        this.pipe = pipe;
+        this.readSide = readSide;
+    }
+
+    public Pipe pipe() {
+        return pipe;
+    }
+
+    /** The end's host file once the pipe moved (for the pipe: host() is PromotableFile's). */
+    HostFile hostEnd() {
+        return host();
+    }
+
+    /** Publishes the end's host file. Preconditions: the pipe's monitor is held. */
+    void setHostEndLocked(HostFile h) {
+        setHostLocked(h);
+    }
+
+    @Override
+    public String describe() {
+        HostFile h = host();
+        return "pipe:[" + pipe.inode.ino() + "]" + (h != null ? " on " + h.describe() : "");
+    }
+
+    @Override
+    protected AnonInode inode() {
+        return pipe.inode;
+    }
+
+    @Override
+    protected long promote() {
+        return pipe.promote(this);
+    }
+
+    @Override
+    protected long release() {
+        return pipe.release(this);
+    }
+
+    /** Implements read(2) on a pipe (pipe_read). Hot path. */
+    @Override
+    public long read(Task t, long buf, long count) {
+        HostFile h = host();
+        if (h != null) {
+            return h.read(t, buf, count);
+        }
+        if (!UserMemory.accessOk(buf, count)) {
+            return -Errno.EFAULT;
+        }
+        if (count == 0) {
+            return 0;
+        }
+        long r = pipe.read(buf, 0, 0, Math.min(count, Iovecs.MAX_RW_COUNT), nonBlocking());
+        return r != Pipe.MOVED ? r : host().read(t, buf, count);
+    }
+
+    /** Implements write(2) on a pipe (pipe_write). Hot path. */
+    @Override
+    public long write(Task t, long buf, long count) {
+        HostFile h = host();
+        if (h != null) {
+            return h.write(t, buf, count);
+        }
+        if (!UserMemory.accessOk(buf, count)) {
+            return -Errno.EFAULT;
+        }
+        if (count == 0) {
+            return 0;
+        }
+        long r = pipe.write(t, buf, 0, 0, Math.min(count, Iovecs.MAX_RW_COUNT), nonBlocking(), packetMode());
+        return r != Pipe.MOVED ? r : host().write(t, buf, count);
+    }
+
+    /** readv(2) and preadv2(2): one transfer over all the iovecs; an offset is ESPIPE. */
+    @Override
+    public long readv(Task t, long iov, int iovcnt, long offset, int flags) {
+        HostFile h = host();
+        if (h != null) {
+            return h.readv(t, iov, iovcnt, offset, flags);
+        }
+        long total = total(iov, iovcnt, offset);
+        if (total <= 0) {
+            return total;
+        }
+        long r = pipe.read(0, iov, iovcnt, total, nonBlocking() || (flags & RWF_NOWAIT) != 0);
+        return r != Pipe.MOVED ? r : host().readv(t, iov, iovcnt, offset, flags);
+    }
+
+    /** writev(2) and pwritev2(2): one transfer, atomic up to PIPE_BUF as a write. */
+    @Override
+    public long writev(Task t, long iov, int iovcnt, long offset, int flags) {
+        HostFile h = host();
+        if (h != null) {
+            return h.writev(t, iov, iovcnt, offset, flags);
+        }
+        long total = total(iov, iovcnt, offset);
+        if (total <= 0) {
+            return total;
+        }
+        long r = pipe.write(t, 0, iov, iovcnt, total, nonBlocking() || (flags & RWF_NOWAIT) != 0, packetMode());
+        return r != Pipe.MOVED ? r : host().writev(t, iov, iovcnt, offset, flags);
+    }
+
+    /** The bytes an iovec array asks for, cut to MAX_RW_COUNT, or -errno (import_iovec, and ESPIPE for an offset). */
+    private static long total(long iov, int iovcnt, long offset) {
+        if (offset != -1) {
+            return -Errno.ESPIPE;
+        }
+        long err = Iovecs.check(iov, iovcnt);
+        if (err < 0) {
+            return err;
+        }
+        long total = 0;
+        for (int i = 0; i < iovcnt; i++) {
+            total += UserMemory.getLong(iov + 16L * i + 8);
+        }
+        return Math.min(total, Iovecs.MAX_RW_COUNT);
+    }
+
+    private boolean packetMode() {
+        return (statusFlags() & Fcntl.O_DIRECT) != 0;
+    }
+
+    @Override
+    public int poll(Task t, int events) {
+        HostFile h = host();
+        return h != null ? h.poll(t, events) : pipe.poll(readSide);
+    }
+
+    @Override
+    public WaitQueue waitQueue() {
+        return host() != null ? null : readSide ? pipe.rdWait : pipe.wrWait;
+    }
+
+    /** FIONREAD on either end; FIONBIO as every file. */
+    @Override
+    public long ioctl(Task t, long request, long arg) {
+        HostFile h = host();
+        if (request == Fcntl.FIONBIO || (h == null && request != Fcntl.FIONREAD)) {
+            return super.ioctl(t, request, arg);
+        }
+        long r = h != null ? Pipe.MOVED : pipe.fionread(arg);
+        return r != Pipe.MOVED ? r : host().ioctl(t, request, arg);
+    }
+
+    /** F_GETPIPE_SZ and F_SETPIPE_SZ on either end, and the status flags. */
+    @Override
+    public long fcntl(Task t, int cmd, long arg) {
+        if (cmd == Fcntl.F_GETPIPE_SZ || cmd == Fcntl.F_SETPIPE_SZ) {
+            long r = host() != null ? Pipe.MOVED : cmd == Fcntl.F_GETPIPE_SZ ? pipe.size() : pipe.setSize(arg);
+            return r != Pipe.MOVED ? r : host().fcntl(t, cmd, arg);
+        }
+        return super.fcntl(t, cmd, arg);
+    }
+}
