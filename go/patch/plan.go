@@ -116,7 +116,7 @@ func schedEdits() []Edit {
 		{
 			File: "src/runtime/signal_unix.go",
 			Old:  "\t\tfwdSig[i] = getsig(i)\n",
-			New:  "\t\tif handlingSig[i] == 0 { // Ring0: installed at preinit; keep the handler saved then\n\t\t\tfwdSig[i] = getsig(i)\n\t\t}\n",
+			New:  "\t\tif handlingSig[i] == 0 { // Ring0: installed at preinit; keep the handler saved then\n\t\t\tfwdSig[i] = getsig(i)\n\t\t\tsig.ignored[i/32] &^= 1 << (i & 31) // decided again below, as by an executable\n\t\t}\n",
 			Why:  "after attach the library initialises signals as an executable, once more; it must not forward to itself",
 		},
 		{
@@ -124,6 +124,12 @@ func schedEdits() []Edit {
 			Old:  "\tif gp != nil && gp.m != nil && gp.m.curg != nil && !gp.m.isExtraInC && !gp.m.incgo {\n",
 			New:  "\tif gp != nil && gp.m != nil && gp.m.curg != nil && !gp.m.isExtraInC && (!gp.m.incgo || gp.m.ring0.inKernel && sig == _SIGPIPE) {\n",
 			Why:  "a SIGPIPE raised by a host write the kernel made for the app is the app's, as natively; not the JVM's",
+		},
+		{
+			File: "src/runtime/signal_unix.go",
+			Old:  "func badsignal(sig uintptr, c *sigctxt) {\n",
+			New:  "func badsignal(sig uintptr, c *sigctxt) {\n\tif ring0RedirectSignal(uint32(sig), c) {\n\t\treturn\n\t}\n",
+			Why:  "a signal sent to the process that lands on a JVM thread goes on to a Go thread, as natively",
 		},
 	}
 }

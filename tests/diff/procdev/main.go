@@ -338,6 +338,14 @@ func hostFiles() {
 	maps, err := os.ReadFile("/proc/self/maps")
 	must("read maps", err)
 	check("maps has lines", bytes.Count(maps, []byte("\n")) > 5, true)
+
+	// /proc/net is the host's link to self/net: followed, it is a directory.
+	fi, err := os.Stat("/proc/net")
+	must("stat /proc/net", err)
+	check("/proc/net mode", fi.Mode().String(), "dr-xr-xr-x")
+	dev, err := os.ReadFile("/proc/net/dev")
+	must("read /proc/net/dev", err)
+	check("/proc/net/dev lists lo", bytes.Contains(dev, []byte(" lo:")), true)
 }
 
 // devices: the kernel's devices.

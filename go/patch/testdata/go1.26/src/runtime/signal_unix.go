@@ -15,3 +15,8 @@ func sigfwdgo(sig uint32, info *siginfo, ctx unsafe.Pointer) bool {
 	}
 	return true
 }
+
+func badsignal(sig uintptr, c *sigctxt) {
+	needm(true)
+	dropm()
+}

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -137,12 +138,7 @@ public final class GoBuild {
             byte[] b = Files.readAllBytes(out);
             long slot = -1;
             for (int i = indexOf(b, LAUNCHER_MARKER, 0); i >= 0; i = indexOf(b, LAUNCHER_MARKER, i + 1)) {
-                int end = i + LAUNCHER_SLOT;
-                boolean empty = end <= b.length;
-                for (int j = i + LAUNCHER_MARKER.length; empty && j < end; j++) {
-                    empty = b[j] == 0;
-                }
-                if (empty) {
+                if (isSlot(b, i + LAUNCHER_MARKER.length, i + LAUNCHER_SLOT, path)) {
                     if (slot >= 0) {
                         throw new BuildException(out + ": two slots for the launcher's path");
                     }
@@ -158,6 +154,26 @@ public final class GoBuild {
         } catch (IOException e) {
             throw new BuildException("cannot make " + out + " executable: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether b[from, end) is the slot: zero bytes, or this launcher's path and zero bytes (go build
+     * leaves an output that is up to date as it is, so the path may be there from the last build).
+     */
+    private static boolean isSlot(byte[] b, int from, int end, byte[] path) {
+        if (end > b.length) {
+            return false;
+        }
+        int j = from;
+        if (Arrays.equals(b, from, from + path.length, path, 0, path.length)) {
+            j += path.length;
+        }
+        for (; j < end; j++) {
+            if (b[j] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int indexOf(byte[] b, byte[] s, int from) {

@@ -53,6 +53,14 @@ final class HostPaths {
                 t.scratch.address() + STATX, 0);
     }
 
+    /** The host's statx of what host descriptor fd refers to (an O_PATH one: what a magic link reached). */
+    static long statxFd(Task t, int fd) {
+        long p = cpath(t, PATH_A, EMPTY);
+        return Host.call(Sysno.SYS_STATX, fd, p, Fcntl.AT_EMPTY_PATH, STATX_WANT, t.scratch.address() + STATX, 0);
+    }
+
+    private static final byte[] EMPTY = {};
+
     /** The host's answer of {@link #statx}, read into k. */
     static void read(Task t, Kstat k) {
         k.readStatx(t.scratch, STATX);

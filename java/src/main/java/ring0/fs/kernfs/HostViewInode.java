@@ -59,7 +59,7 @@ public class HostViewInode extends KernInode {
 
     @Override
     public long getattr(Task t, Dentry d, Kstat k) {
-        long r = HostPaths.statx(t, path);
+        long r = ownedFd >= 0 ? HostPaths.statxFd(t, ownedFd) : HostPaths.statx(t, path);
         if (r < 0) {
             return r;
         }
@@ -183,7 +183,7 @@ public class HostViewInode extends KernInode {
             return h;
         }
         byte[] self = HostPaths.bytes("/proc/self/fd/" + h);
-        long r = HostPaths.statx(t, self);
+        long r = HostPaths.statxFd(t, (int) h); // the file reached, not the host's link to it
         if (r < 0) {
             Host.call(Sysno.SYS_CLOSE, h, 0, 0);
             return r;
