@@ -119,6 +119,10 @@ const (
 )
 
 var (
+	// The torture sections that print nothing particular to one filesystem type (see torture/ramfs).
+	tortureFsNeutral = []string{"open", "openat2", "close", "vectors", "unlink", "rename", "link", "symlink", "chown",
+		"utimensat", "fallocate", "sync", "fcntl", "locks", "flock", "dup", "pipe", "eventfd", "memfd", "cwd", "access",
+		"sendfile", "copy_file_range", "ioctl", "poll", "epoll", "badptr", "names", "fds"}
 	// The variables that the env and exec programs check.
 	diffEnv  = []string{"RING0_DIFF_VAR=value with spaces = and ünïcødé ✓", "RING0_DIFF_EMPTY=", "RING0_DIFF_EQ=a=b=c"}
 	bigInput = genInput(4 << 20)
@@ -236,6 +240,16 @@ var cases = []testCase{
 	{name: "vfs/host-cache-none", prog: "vfs", ring0Args: []string{"--cache=none"}, want: exited(0)},
 	// Children run on the host and see its files: in a RAM filesystem, they get files as descriptors only.
 	{name: "vfs/ramfs", prog: "vfs", args: []string{"fd-children"}, ramTmp: true, want: exited(0)},
+
+	// The file system calls one by one with raw system calls, errors included: a transcript compared
+	// byte for byte, in each cache mode.
+	{name: "torture/all", prog: "torture", want: exited(0)},
+	{name: "torture/cache-none", prog: "torture", ring0Args: []string{"--cache=none"}, want: exited(0)},
+	{name: "torture/cache-always", prog: "torture", ring0Args: []string{"--cache=always"}, want: exited(0)},
+	// In a RAM filesystem (tmpfs's semantics): the sections whose transcript is the same on the host's
+	// filesystem (ext4) and on tmpfs, that is all but those that show directory sizes, block counts,
+	// the filesystem's type and its largest file.
+	{name: "torture/ramfs", prog: "torture", args: tortureFsNeutral, ramTmp: true, want: exited(0)},
 
 	// /proc and /dev: the kernel's procfs and devfs, over the host's.
 	{name: "procdev/self-and-devices", prog: "procdev", want: exited(0)},

@@ -146,6 +146,12 @@ public final class EventPoll extends FileDescription {
         return pollWait;
     }
 
+    /** lseek(2) of an epoll set: noop_llseek, the offset (always 0). */
+    @Override
+    public long lseek(Task t, long offset, int whence) {
+        return 0;
+    }
+
     /**
      * The host descriptor whose readiness is part of f's: f's own for a host file, an epoll set's
      * host set, or -1.

@@ -60,6 +60,13 @@ public final class EventFd extends PromotableFile {
         return AnonInode.ANON;
     }
 
+    /** lseek(2) of an eventfd: noop_llseek, the offset (always 0) whatever the arguments. */
+    @Override
+    public long lseek(Task t, long offset, int whence) {
+        HostFile h = host();
+        return h != null ? h.lseek(t, offset, whence) : 0;
+    }
+
     /** Implements read(2) of an eventfd. Hot path: no allocation. */
     @Override
     public long read(Task t, long buf, long len) {

@@ -110,12 +110,17 @@ public abstract class FileDescription {
     public static final int SETFL_MASK = 0x400 /* O_APPEND */ | 0x2000 /* O_ASYNC */ | 0x4000 /* O_DIRECT */
             | 0x40000 /* O_NOATIME */ | Fcntl.O_NONBLOCK;
 
+    /**
+     * FMODE_READ: access mode O_RDONLY or O_RDWR. Linux's OPEN_FMODE maps the access mode m to
+     * (m + 1) & 3, so mode 3 (O_WRONLY|O_RDWR, for ioctls only) is neither readable nor writable.
+     */
     public final boolean readable() {
-        return (statusFlags & Fcntl.O_ACCMODE) != Fcntl.O_WRONLY;
+        return ((statusFlags + 1) & 1) != 0;
     }
 
+    /** FMODE_WRITE: access mode O_WRONLY or O_RDWR (see {@link #readable}). */
     public final boolean writable() {
-        return (statusFlags & Fcntl.O_ACCMODE) != Fcntl.O_RDONLY;
+        return ((statusFlags + 1) & 2) != 0;
     }
 
     public final boolean nonBlocking() {
@@ -184,9 +189,13 @@ public abstract class FileDescription {
         return -Errno.EINVAL;
     }
 
-    /** fallocate(2). Default: EOPNOTSUPP. */
+    /**
+     * fallocate(2), once the syscall checked the range, the mode and the access mode. Default:
+     * ENODEV, as vfs_fallocate says for a file that is neither regular nor a block device (an
+     * anonymous inode, a socket, a character device); a pipe says ESPIPE, a directory EISDIR.
+     */
     public long fallocate(Task t, int mode, long offset, long length) {
-        return -Errno.EOPNOTSUPP;
+        return -Errno.ENODEV;
     }
 
     /** ioctl(2) requests of the file (FIOCLEX and FIONCLEX never get here). Default: ENOTTY. */

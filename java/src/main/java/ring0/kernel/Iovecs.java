@@ -15,7 +15,12 @@ public final class Iovecs {
     /** Linux clamps a transfer to INT_MAX rounded down to a page. */
     public static final long MAX_RW_COUNT = Integer.MAX_VALUE & ~4095L;
 
-    /** 0 if the array is valid, or -errno. */
+    /**
+     * Validates an iovec array as import_iovec: iovcnt in 0..IOV_MAX (EINVAL), the array readable
+     * (EFAULT), no length negative as a ssize_t (EINVAL, checked for all before any address), every
+     * buffer inside the user's half of the address space (access_ok, EFAULT). Returns the total
+     * length, each piece cut so that it stays within MAX_RW_COUNT, or -errno.
+     */
     public static long check(long iov, int iovcnt) {
         if (iovcnt < 0 || iovcnt > IOV_MAX) {
             return -Errno.EINVAL;
@@ -23,18 +28,20 @@ public final class Iovecs {
         if (iovcnt > 0 && !UserMemory.canRead(iov, 16L * iovcnt)) {
             return -Errno.EFAULT;
         }
-        long total = 0;
         for (int i = 0; i < iovcnt; i++) {
-            long len = UserMemory.getLong(iov + 16L * i + 8);
-            if (len < 0) {
-                return -Errno.EINVAL;
-            }
-            total += len;
-            if (total < 0) {
+            if (UserMemory.getLong(iov + 16L * i + 8) < 0) {
                 return -Errno.EINVAL;
             }
         }
-        return 0;
+        long total = 0;
+        for (int i = 0; i < iovcnt; i++) {
+            long base = UserMemory.getLong(iov + 16L * i), len = UserMemory.getLong(iov + 16L * i + 8);
+            if (!UserMemory.accessOk(base, len)) {
+                return -Errno.EFAULT;
+            }
+            total += Math.min(len, MAX_RW_COUNT - total);
+        }
+        return total;
     }
 
     static long loop(FileDescription f, Task t, long iov, int iovcnt, long offset, boolean write) {

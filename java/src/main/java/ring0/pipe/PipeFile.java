@@ -131,15 +131,14 @@ public final class PipeFile extends PromotableFile {
         if (offset != -1) {
             return -Errno.ESPIPE;
         }
-        long err = Iovecs.check(iov, iovcnt);
-        if (err < 0) {
-            return err;
-        }
-        long total = 0;
-        for (int i = 0; i < iovcnt; i++) {
-            total += UserMemory.getLong(iov + 16L * i + 8);
-        }
-        return Math.min(total, Iovecs.MAX_RW_COUNT);
+        return Iovecs.check(iov, iovcnt);
+    }
+
+    /** vfs_fallocate of a FIFO: ESPIPE. */
+    @Override
+    public long fallocate(Task t, int mode, long offset, long length) {
+        HostFile h = host();
+        return h != null ? h.fallocate(t, mode, offset, length) : -Errno.ESPIPE;
     }
 
     private boolean packetMode() {

@@ -33,7 +33,7 @@ final class SysNamei {
         t.set(Sysno.SYS_RMDIR, (task, a0, a1, a2, a3, a4, a5) -> vfs.namei.rmdir(task, Fcntl.AT_FDCWD, a0), "full");
         t.set(Sysno.SYS_RENAME, (task, a0, a1, a2, a3, a4, a5) -> renameat2(task, Fcntl.AT_FDCWD, a0, Fcntl.AT_FDCWD, a1, 0), "full");
         t.set(Sysno.SYS_RENAMEAT, (task, a0, a1, a2, a3, a4, a5) -> renameat2(task, a0, a1, a2, a3, 0), "full");
-        t.set(Sysno.SYS_RENAMEAT2, (task, a0, a1, a2, a3, a4, a5) -> renameat2(task, a0, a1, a2, a3, a4), "full; RENAME_WHITEOUT only on host files");
+        t.set(Sysno.SYS_RENAMEAT2, (task, a0, a1, a2, a3, a4, a5) -> renameat2(task, a0, a1, a2, a3, a4), "full");
         t.set(Sysno.SYS_LINK, (task, a0, a1, a2, a3, a4, a5) -> linkat(task, Fcntl.AT_FDCWD, a0, Fcntl.AT_FDCWD, a1, 0), "full");
         t.set(Sysno.SYS_LINKAT, (task, a0, a1, a2, a3, a4, a5) -> linkat(task, a0, a1, a2, a3, a4), "full");
         t.set(Sysno.SYS_SYMLINK, (task, a0, a1, a2, a3, a4, a5) -> vfs.namei.symlink(task, a0, Fcntl.AT_FDCWD, a1), "full");
@@ -79,6 +79,9 @@ final class SysNamei {
         }
         if ((flags & (Fcntl.RENAME_NOREPLACE | Fcntl.RENAME_WHITEOUT)) != 0 && (flags & Fcntl.RENAME_EXCHANGE) != 0) {
             return -Errno.EINVAL;
+        }
+        if ((flags & Fcntl.RENAME_WHITEOUT) != 0 && !vfs.credentials().capable(Credentials.CAP_MKNOD)) {
+            return -Errno.EPERM; // a whiteout is a device node
         }
         return vfs.namei.rename(t, (int) oldDirfd, oldPath, (int) newDirfd, newPath, flags);
     }

@@ -3,8 +3,11 @@ package ring0.syscall;
 import ring0.abi.Errno;
 import ring0.kernel.FdTable;
 import ring0.kernel.FileDescription;
+import ring0.kernel.Iovecs;
 import ring0.kernel.Kernel;
 import ring0.kernel.Task;
+import ring0.usermem.UserMemory;
+import ring0.vfs.PathFile;
 
 /**
  * Data transfer and per-file calls on a descriptor (fs/read_write.c, fs/sync.c, fs/open.c): each
@@ -48,14 +51,14 @@ final class SysReadWrite {
     long read(Task t, long fd, long buf, long count, long a3, long a4, long a5) {
         FileDescription s = fds.peek((int) fd);
         if (s != null && s.stateless()) {
-            return s.readable() ? s.read(t, buf, count) : -Errno.EBADF;
+            return !s.readable() ? -Errno.EBADF : UserMemory.accessOk(buf, count) ? s.read(t, buf, count) : -Errno.EFAULT;
         }
         FileDescription f = fds.get((int) fd);
         if (f == null) {
             return -Errno.EBADF;
         }
         try {
-            return f.readable() ? f.read(t, buf, count) : -Errno.EBADF;
+            return !f.readable() ? -Errno.EBADF : UserMemory.accessOk(buf, count) ? f.read(t, buf, count) : -Errno.EFAULT;
         } finally {
             f.put();
         }
@@ -65,14 +68,14 @@ final class SysReadWrite {
     long write(Task t, long fd, long buf, long count, long a3, long a4, long a5) {
         FileDescription s = fds.peek((int) fd);
         if (s != null && s.stateless()) {
-            return s.writable() ? s.write(t, buf, count) : -Errno.EBADF;
+            return !s.writable() ? -Errno.EBADF : UserMemory.accessOk(buf, count) ? s.write(t, buf, count) : -Errno.EFAULT;
         }
         FileDescription f = fds.get((int) fd);
         if (f == null) {
             return -Errno.EBADF;
         }
         try {
-            return f.writable() ? f.write(t, buf, count) : -Errno.EBADF;
+            return !f.writable() ? -Errno.EBADF : UserMemory.accessOk(buf, count) ? f.write(t, buf, count) : -Errno.EFAULT;
         } finally {
             f.put();
         }
@@ -80,15 +83,18 @@ final class SysReadWrite {
 
     /** Implements pread64(2). */
     long pread64(Task t, long fd, long buf, long count, long offset, long a4, long a5) {
+        if (offset < 0) {
+            return -Errno.EINVAL; // ksys_pread64 checks it before the descriptor
+        }
         FileDescription f = fds.get((int) fd);
         if (f == null) {
             return -Errno.EBADF;
         }
         try {
-            if (!f.readable()) {
-                return -Errno.EBADF;
+            if (f.readable() && UserMemory.accessOk(buf, count)) {
+                return f.pread(t, buf, count, offset);
             }
-            return offset < 0 ? -Errno.EINVAL : f.pread(t, buf, count, offset);
+            return refused(f.pread(t, buf, 0, offset), f.readable());
         } finally {
             f.put();
         }
@@ -96,18 +102,31 @@ final class SysReadWrite {
 
     /** Implements pwrite64(2). */
     long pwrite64(Task t, long fd, long buf, long count, long offset, long a4, long a5) {
+        if (offset < 0) {
+            return -Errno.EINVAL; // ksys_pwrite64 checks it before the descriptor
+        }
         FileDescription f = fds.get((int) fd);
         if (f == null) {
             return -Errno.EBADF;
         }
         try {
-            if (!f.writable()) {
-                return -Errno.EBADF;
+            if (f.writable() && UserMemory.accessOk(buf, count)) {
+                return f.pwrite(t, buf, count, offset);
             }
-            return offset < 0 ? -Errno.EINVAL : f.pwrite(t, buf, count, offset);
+            return refused(f.pwrite(t, buf, 0, offset), f.writable());
         } finally {
             f.put();
         }
+    }
+
+    /**
+     * pread64 and pwrite64 that fail vfs_read's or vfs_write's first checks (the access mode: EBADF;
+     * access_ok of the buffer: EFAULT), unless the file refuses a positioned transfer before them
+     * (ESPIPE: Linux checks FMODE_PREAD first). probe is the file's answer to the same call for 0
+     * bytes, which moves nothing.
+     */
+    private static long refused(long probe, boolean permitted) {
+        return probe == -Errno.ESPIPE ? probe : permitted ? -Errno.EFAULT : -Errno.EBADF;
     }
 
     /** preadv(2)/pwritev(2): the offset comes split in two registers; on x86-64 the low one is all of it. */
@@ -133,8 +152,13 @@ final class SysReadWrite {
             if (write ? !f.writable() : !f.readable()) {
                 return -Errno.EBADF;
             }
-            if ((flags & ~RWF_SUPPORTED) != 0 || offset < -1) {
+            if (offset < -1) {
                 return -Errno.EINVAL;
+            }
+            if ((flags & ~RWF_SUPPORTED) != 0) {
+                // kiocb_set_rw_flags, after import_iovec; an empty transfer returns 0 before it.
+                long total = Iovecs.check(iov, (int) iovcnt);
+                return total <= 0 ? total : -Errno.EOPNOTSUPP;
             }
             return write ? f.writev(t, iov, (int) iovcnt, offset, (int) flags) : f.readv(t, iov, (int) iovcnt, offset, (int) flags);
         } finally {
@@ -194,15 +218,18 @@ final class SysReadWrite {
         }
     }
 
-    /** Implements ftruncate(2). */
+    /** Implements ftruncate(2) (do_sys_ftruncate: the length first, then the descriptor). */
     long ftruncate(Task t, long fd, long length, long a2, long a3, long a4, long a5) {
+        if (length < 0) {
+            return -Errno.EINVAL;
+        }
         FileDescription f = fds.get((int) fd);
         if (f == null) {
             return -Errno.EBADF;
         }
         try {
-            if (length < 0) {
-                return -Errno.EINVAL;
+            if (f instanceof PathFile) {
+                return -Errno.EBADF; // fdget does not see O_PATH descriptions
             }
             return f.writable() ? f.ftruncate(t, length) : -Errno.EINVAL;
         } finally {
@@ -210,15 +237,44 @@ final class SysReadWrite {
         }
     }
 
-    /** Implements fallocate(2). */
+    private static final int FALLOC_FL_KEEP_SIZE = 0x01, FALLOC_FL_PUNCH_HOLE = 0x02, FALLOC_FL_COLLAPSE_RANGE = 0x08;
+    private static final int FALLOC_FL_ZERO_RANGE = 0x10, FALLOC_FL_INSERT_RANGE = 0x20, FALLOC_FL_UNSHARE_RANGE = 0x40;
+    private static final int FALLOC_FL_WRITE_ZEROES = 0x80;
+    private static final int FALLOC_FL_MODE_MASK = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE
+            | FALLOC_FL_INSERT_RANGE | FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_WRITE_ZEROES;
+
+    /** vfs_fallocate's mode rules: the modes are exclusive, and KEEP_SIZE goes with some of them only. */
+    static boolean fallocateModeOk(int mode) {
+        if ((mode & ~(FALLOC_FL_MODE_MASK | FALLOC_FL_KEEP_SIZE)) != 0) {
+            return false;
+        }
+        return switch (mode & FALLOC_FL_MODE_MASK) {
+            case 0, FALLOC_FL_UNSHARE_RANGE, FALLOC_FL_ZERO_RANGE -> true;
+            case FALLOC_FL_PUNCH_HOLE -> (mode & FALLOC_FL_KEEP_SIZE) != 0;
+            case FALLOC_FL_COLLAPSE_RANGE, FALLOC_FL_INSERT_RANGE, FALLOC_FL_WRITE_ZEROES -> (mode & FALLOC_FL_KEEP_SIZE) == 0;
+            default -> false;
+        };
+    }
+
+    /**
+     * Implements fallocate(2) (vfs_fallocate): EINVAL for the range, EOPNOTSUPP for the mode, EBADF
+     * if not open for writing; then the file's operation, which says ESPIPE (a pipe), EISDIR, ENODEV
+     * (not a regular file), EFBIG (past the filesystem's largest file) or EOPNOTSUPP.
+     */
     long fallocate(Task t, long fd, long mode, long offset, long length, long a4, long a5) {
         FileDescription f = fds.get((int) fd);
         if (f == null) {
             return -Errno.EBADF;
         }
         try {
+            if (f instanceof PathFile) {
+                return -Errno.EBADF;
+            }
             if (offset < 0 || length <= 0) {
                 return -Errno.EINVAL;
+            }
+            if (!fallocateModeOk((int) mode)) {
+                return -Errno.EOPNOTSUPP;
             }
             return f.writable() ? f.fallocate(t, (int) mode, offset, length) : -Errno.EBADF;
         } finally {

@@ -2,6 +2,7 @@ package ring0.syscall;
 
 import ring0.abi.Errno;
 import ring0.abi.Fcntl;
+import ring0.abi.Kstat;
 import ring0.abi.Sysno;
 import ring0.host.Host;
 import ring0.kernel.FileDescription;
@@ -11,6 +12,7 @@ import ring0.kernel.Task;
 import ring0.usermem.UserMemory;
 import ring0.vfs.HostBackedFile;
 import ring0.vfs.VfsFile;
+import ring0.vfs.VfsFiles;
 
 /**
  * Copies between two descriptors inside the kernel (fs/read_write.c: sendfile, copy_file_range).
@@ -160,11 +162,39 @@ final class SysSendfile {
             // Both regular files of one kernel filesystem: splice_copy_file_range.
             long inPos = offIn != 0 ? UserMemory.getLong(offIn) : in.lseek(t, 0, Fcntl.SEEK_CUR);
             long outPos = offOut != 0 ? UserMemory.getLong(offOut) : out.lseek(t, 0, Fcntl.SEEK_CUR);
-            if (inPos < 0 || outPos < 0) {
+            VfsFile vi = (VfsFile) in, vo = (VfsFile) out;
+            // generic_copy_file_checks: offsets must not wrap (pos + count, unsigned)...
+            if (Long.compareUnsigned(inPos + len, inPos) < 0 || Long.compareUnsigned(outPos + len, outPos) < 0) {
+                return -Errno.EOVERFLOW;
+            }
+            // ...the copy stops at the end of the source...
+            Kstat k = t.nd.kstat;
+            r = VfsFiles.getattr(t, vi.mount(), vi.dentry(), k);
+            if (r < 0) {
+                return r;
+            }
+            long count = inPos >= k.size ? 0 : Long.compareUnsigned(len, k.size - inPos) < 0 ? len : k.size - inPos;
+            // ...and at the destination filesystem's largest file (generic_write_check_limits)...
+            long max = vo.maxBytes();
+            if (outPos >= max) {
+                return -Errno.EFBIG;
+            }
+            if (outPos >= 0 && count > max - outPos) {
+                count = max - outPos;
+            }
+            // ...and the ranges of one file must not overlap.
+            if (vi.dentry().fs() == vo.dentry().fs() && vi.dentry().inode().ino() == vo.dentry().inode().ino()
+                    && Long.compareUnsigned(outPos + count, inPos) > 0 && Long.compareUnsigned(outPos, inPos + count) < 0) {
                 return -Errno.EINVAL;
             }
+            if (inPos < 0 || outPos < 0 || count < 0) {
+                return -Errno.EINVAL; // rw_verify_area
+            }
+            if (count == 0) {
+                return 0;
+            }
             long[] in1 = {inPos}, out1 = {outPos};
-            r = copy(t, in, in1, out, out1, Math.min(len, Iovecs.MAX_RW_COUNT));
+            r = copy(t, in, in1, out, out1, Math.min(count, Iovecs.MAX_RW_COUNT));
             if (offIn != 0) {
                 UserMemory.putLong(offIn, in1[0]);
             } else {
@@ -213,7 +243,11 @@ final class SysSendfile {
         while (done < count) {
             long n = in.pread(t, buf, Math.min(BUF_SIZE, count - done), inPos[0]);
             if (n <= 0) {
-                return done > 0 || n == 0 ? done : n;
+                if (done > 0 || n == 0) {
+                    return done;
+                }
+                // A source that cannot be spliced (a directory, an eventfd: no splice_read) is EINVAL.
+                return n == -Errno.EISDIR || n == -Errno.ESPIPE ? -Errno.EINVAL : n;
             }
             long w = outPos != null ? out.pwrite(t, buf, n, outPos[0]) : out.write(t, buf, n);
             if (w < 0) {

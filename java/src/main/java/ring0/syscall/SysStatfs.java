@@ -8,6 +8,7 @@ import ring0.host.Host;
 import ring0.kernel.FileDescription;
 import ring0.kernel.Kernel;
 import ring0.kernel.Task;
+import ring0.pipe.PipeFile;
 import ring0.usermem.UserMemory;
 import ring0.vfs.Nameidata;
 import ring0.vfs.Vfs;
@@ -15,8 +16,10 @@ import ring0.vfs.VfsFile;
 
 /** statfs(2) and fstatfs(2) (fs/statfs.c): the filesystem's answer for a path or a descriptor. */
 final class SysStatfs {
-    /** The anonymous inodes' filesystem (eventfd, epoll, kernel pipes): ANON_INODE_FS_MAGIC. */
+    /** The anonymous inodes' filesystem (eventfd, epoll): ANON_INODE_FS_MAGIC. */
     private static final long ANON_INODE_FS_MAGIC = 0x09041934L;
+    /** The pipes' filesystem (kernel pipes): PIPEFS_MAGIC. */
+    private static final long PIPEFS_MAGIC = 0x50495045L;
 
     private final Kernel kernel;
     private final Vfs vfs;
@@ -64,7 +67,7 @@ final class SysStatfs {
             if (!UserMemory.canWrite(buf, Statfs.SIZE)) {
                 return -Errno.EFAULT;
             }
-            Statfs.write(buf, ANON_INODE_FS_MAGIC, 4096, 0, 0, 0, 0, 0, 0, 0, Nameidata.NAME_MAX, 0x20 /* ST_VALID */);
+            Statfs.write(buf, f instanceof PipeFile ? PIPEFS_MAGIC : ANON_INODE_FS_MAGIC, 4096, 0, 0, 0, 0, 0, 0, 0, Nameidata.NAME_MAX, 0x20 /* ST_VALID */);
             return 0;
         } finally {
             f.put();

@@ -519,11 +519,15 @@ public final class Namei {
         }
     }
 
-    /** do_readlinkat: the target of the link path names, at most size bytes to buf. */
+    /**
+     * do_readlinkat: the target of the link path names, at most size bytes to buf. An empty path
+     * names dirfd itself (an O_PATH|O_NOFOLLOW descriptor of a symlink), but not the working
+     * directory: "" with AT_FDCWD is ENOENT.
+     */
     public long readlink(Task t, int dirfd, long path, long buf, long size) {
         Nameidata nd = t.nd;
         try {
-            long r = vfs.walk.start(t, dirfd, path, Nameidata.LOOKUP_EMPTY, 0);
+            long r = vfs.walk.start(t, dirfd, path, dirfd == Fcntl.AT_FDCWD ? 0 : Nameidata.LOOKUP_EMPTY, 0);
             if (r == 0) {
                 r = vfs.walk.walk(t);
             }

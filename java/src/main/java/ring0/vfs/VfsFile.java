@@ -22,6 +22,14 @@ public interface VfsFile {
         return d.inode().setattr(t, d, a);
     }
 
+    /**
+     * The largest size and offset of the file (the filesystem's s_maxbytes), for the checks the VFS
+     * makes itself (copy_file_range). Default: MAX_LFS_FILESIZE.
+     */
+    default long maxBytes() {
+        return Long.MAX_VALUE;
+    }
+
     /** flock(2) (the caller checked the descriptor and the command). */
     long flock(Task t, int cmd);
 }

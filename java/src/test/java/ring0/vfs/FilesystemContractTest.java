@@ -404,6 +404,29 @@ public abstract class FilesystemContractTest {
     }
 
     @Test
+    void renameWhiteoutLeavesACharacterDevice() {
+        create("a", "A");
+        long r = k.call(Sysno.SYS_RENAMEAT2, AT, path("a"), AT, path("b"), Fcntl.RENAME_WHITEOUT);
+        org.junit.jupiter.api.Assumptions.assumeTrue(r != -Errno.EPERM, "CAP_MKNOD");
+        assertEquals(0, r);
+        assertEquals("A", readAll("b"));
+        MemorySegment st = stat("a", true);
+        assertEquals(Stat.S_IFCHR, mode(st), "a whiteout: character device 0:0, mode 0");
+        assertEquals(0, st.get(JAVA_LONG, Stat.ST_RDEV));
+        assertEquals(-Errno.EINVAL, k.call(Sysno.SYS_RENAMEAT2, AT, path("b"), AT, path("c"),
+                Fcntl.RENAME_WHITEOUT | Fcntl.RENAME_EXCHANGE));
+    }
+
+    @Test
+    void getdentsOfARemovedDirectoryIsEnoent() {
+        assertEquals(0, mkdir("d"));
+        int fd = openOk("d", O_RDONLY | O_DIRECTORY);
+        assertEquals(0, k.call(Sysno.SYS_RMDIR, path("d")));
+        assertEquals(-Errno.ENOENT, k.call(Sysno.SYS_GETDENTS64, fd, k.alloc(4096).address(), 4096), "IS_DEADDIR");
+        close(fd);
+    }
+
+    @Test
     void renameKeepsOpenFilesAndWorkingDirectory() {
         assertEquals(0, mkdir("d"));
         create("d/f", "F");

@@ -120,6 +120,13 @@ final class FileCache {
     private long error;
     /** A description took a POSIX record lock: see {@link #released}. */
     private boolean posixLocked;
+    /**
+     * The host may have allocated blocks the kernel cannot count (a write through the mapping into a
+     * hole of a sparse file): st_blocks must be asked again.
+     */
+    private boolean blocksStale;
+    /** The host filesystem's s_maxbytes: the largest size and offset of a file ({@link #maxBytes}). */
+    private long maxBytes = Long.MAX_VALUE;
     /** Used since the last sweep of the descriptor limit (a clock bit). */
     boolean referenced;
     /** In the caches' table (false once the file lost its last name, or another file took its number). */
@@ -202,10 +209,13 @@ final class FileCache {
         } else {
             if (fd < 0) {
                 long sfs = t.scratch.address() + HostFilesystem.PATH;
-                if (Host.call(SYS_FSTATFS, h, sfs, 0) == 0 && generated(t.scratch.get(JAVA_LONG, HostFilesystem.PATH))) {
-                    Host.call(SYS_CLOSE, h, 0, 0);
-                    uncacheable = true;
-                    return -Errno.EOPNOTSUPP;
+                if (Host.call(SYS_FSTATFS, h, sfs, 0) == 0) {
+                    if (generated(t.scratch.get(JAVA_LONG, HostFilesystem.PATH))) {
+                        Host.call(SYS_CLOSE, h, 0, 0);
+                        uncacheable = true;
+                        return -Errno.EOPNOTSUPP;
+                    }
+                    maxBytes = maxBytes(t.scratch.get(JAVA_LONG, HostFilesystem.PATH), t.scratch.get(JAVA_LONG, HostFilesystem.PATH + 8));
                 }
             }
             boolean registered = fd >= 0;
@@ -390,10 +400,13 @@ final class FileCache {
         if (fd < 0) {
             // The first descriptor: is this a file the host generates on every read (procfs, sysfs...)?
             long sfs = t.scratch.address() + HostFilesystem.PATH;
-            if (Host.call(SYS_FSTATFS, h, sfs, 0) == 0 && generated(t.scratch.get(JAVA_LONG, HostFilesystem.PATH))) {
-                Host.call(SYS_CLOSE, h, 0, 0);
-                uncacheable = true;
-                return -Errno.EOPNOTSUPP;
+            if (Host.call(SYS_FSTATFS, h, sfs, 0) == 0) {
+                if (generated(t.scratch.get(JAVA_LONG, HostFilesystem.PATH))) {
+                    Host.call(SYS_CLOSE, h, 0, 0);
+                    uncacheable = true;
+                    return -Errno.EOPNOTSUPP;
+                }
+                maxBytes = maxBytes(t.scratch.get(JAVA_LONG, HostFilesystem.PATH), t.scratch.get(JAVA_LONG, HostFilesystem.PATH + 8));
             }
         }
         adoptLocked(t, t.scratch, HostFilesystem.STATX, epoch, true);
@@ -430,6 +443,26 @@ final class FileCache {
             }
         }
         return h;
+    }
+
+    /** statfs f_type of ext2, ext3 and ext4 (one driver, ext4's, serves them all). */
+    private static final long EXT4_SUPER_MAGIC = 0xef53L;
+
+    /**
+     * The s_maxbytes of a host filesystem, from its statfs answer (f_type, f_bsize): ext4's
+     * ext4_max_size for extent-mapped files with huge_file, (2^32 - 1) blocks (16 TiB - 4 KiB with
+     * 4 KiB blocks); MAX_LFS_FILESIZE (LLONG_MAX on 64 bits) for the others (tmpfs, xfs, btrfs...).
+     */
+    static long maxBytes(long fsType, long blockSize) {
+        if (fsType == EXT4_SUPER_MAGIC && blockSize >= 1024 && Long.bitCount(blockSize) == 1) {
+            return ((1L << 32) - 1) << Long.numberOfTrailingZeros(blockSize);
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** The largest size and offset of the file (s_maxbytes of its host filesystem). Preconditions: holds this. */
+    long maxBytesLocked() {
+        return maxBytes;
     }
 
     private static boolean generated(long fsType) {
@@ -506,7 +539,7 @@ final class FileCache {
      * the host must be asked ({@link #adopt}, then again).
      */
     synchronized boolean getattr(Task t, Kstat k) {
-        if (!caches.valid(stamp)) {
+        if (!caches.valid(stamp) || blocksStale) {
             return false;
         }
         fillLocked(k);
@@ -517,6 +550,9 @@ final class FileCache {
     void fillLocked(Kstat k) {
         copy(attrs, k);
         k.size = hostSize + tailLen;
+        if (tailLen > 0) {
+            k.blocks += delallocBlocksLocked(hostSize, hostSize + tailLen);
+        }
         if (modified) {
             long sec = Math.floorDiv(mtimeMs, 1000);
             int nsec = (int) Math.floorMod(mtimeMs, 1000) * 1_000_000;
@@ -576,6 +612,7 @@ final class FileCache {
             count(t, CacheStats.CHANGED_ON_HOST, 1);
         }
         copy(a, attrs);
+        blocksStale = false;
         if (tailLen == 0) {
             // Another process grew the file: safe to take from any answer. A smaller size only from an
             // exact one (an older answer would cut off the kernel's own latest writes).
@@ -593,6 +630,53 @@ final class FileCache {
     /** The file's size for the app. Preconditions: holds this. */
     long sizeLocked() {
         return hostSize + tailLen;
+    }
+
+    // ---- st_blocks ------------------------------------------------------------------------------
+
+    /** The host's block size (st_blksize), the unit it allocates in. Preconditions: holds this. */
+    private long blockSizeLocked() {
+        long bs = attrs.blksize;
+        return bs >= 512 && Long.bitCount(bs) == 1 ? bs : 4096;
+    }
+
+    /**
+     * st_blocks (512-byte units) of the blocks that data in [from, end), past the host file's end
+     * (from is hostSize), will take once written: the blocks past the one holding the host's last
+     * byte. What ext4's delayed allocation reserves, and counts in st_blocks, as soon as a write puts
+     * the data in the page cache (tmpfs counts its pages at once too). Preconditions: holds this.
+     */
+    private long delallocBlocksLocked(long from, long end) {
+        long bs = blockSizeLocked();
+        long first = Math.ceilDiv(from, bs), last = Math.ceilDiv(end, bs);
+        return last > first ? (last - first) * (bs >> 9) : 0;
+    }
+
+    /**
+     * Whether the host file may have holes below size: fewer blocks allocated than its size needs.
+     * Preconditions: holds this.
+     */
+    private boolean sparseLocked(long size) {
+        long bs = blockSizeLocked();
+        return attrs.blocks < Math.ceilDiv(size, bs) * (bs >> 9);
+    }
+
+    /**
+     * The host wrote [off, end) of the file, whose size was oldSize (a flush, a pwrite): the blocks it
+     * allocated are counted in the attributes, as the host now counts them: those past oldSize's last
+     * block; if the write was below oldSize in a file with holes, the host is asked again instead.
+     * Preconditions: holds this.
+     */
+    private void hostWroteLocked(long off, long end, long oldSize) {
+        if (off < oldSize && sparseLocked(oldSize)) {
+            blocksStale = true;
+            return;
+        }
+        long bs = blockSizeLocked();
+        long first = Math.max(Math.ceilDiv(oldSize, bs), off / bs), last = Math.ceilDiv(end, bs);
+        if (last > first) {
+            attrs.blocks += (last - first) * (bs >> 9);
+        }
     }
 
     /** Whether the attributes are trusted now. Preconditions: holds this. */
@@ -724,6 +808,7 @@ final class FileCache {
             return done > 0 ? done : r;
         }
         if (write) {
+            hostWroteLocked(off + done, off + done + r, hostSize);
             hostSize = Math.max(hostSize, off + done + r);
         }
         return done + r;
@@ -799,6 +884,9 @@ final class FileCache {
             long o = off + done, left = n - done, m;
             if (o < hostSize) {
                 m = Math.min(left, hostSize - o);
+                if (!blocksStale && sparseLocked(hostSize)) {
+                    blocksStale = true; // the host may fill a hole: it counts the block, the kernel cannot
+                }
                 long r = copyPagesLocked(t, buf + done, m, o, true);
                 if (r != m) {
                     return r < 0 ? (done > 0 ? done : r) : done + r;
@@ -833,6 +921,7 @@ final class FileCache {
                 if (r <= 0) {
                     return done > 0 ? done : r;
                 }
+                hostWroteLocked(o, o + r, hostSize);
                 hostSize = Math.max(hostSize, o + r);
                 m = r;
             }
@@ -855,6 +944,7 @@ final class FileCache {
         }
         long r = Host.call(SYS_PWRITE64, fd, buf, n, off, 0, 0);
         if (r > 0) {
+            hostWroteLocked(off, off + r, hostSize);
             hostSize = Math.max(hostSize, off + r);
             modifiedLocked();
             long[] c = t.cacheCounters;
@@ -903,6 +993,7 @@ final class FileCache {
             if (r <= 0) {
                 if (written > 0) {
                     MemorySegment.copy(UserMemory.ALL, tail + written, UserMemory.ALL, tail, tailLen - written);
+                    hostWroteLocked(hostSize, hostSize + written, hostSize);
                     hostSize += written;
                     tailLen -= written;
                 }
@@ -911,6 +1002,7 @@ final class FileCache {
             }
             written += r;
         }
+        hostWroteLocked(hostSize, hostSize + tailLen, hostSize);
         hostSize += tailLen;
         tailLen = 0;
         caches.releaseTail(this, tail);
@@ -943,6 +1035,9 @@ final class FileCache {
      * truncates at once. Returns 0 or -errno. Preconditions: holds this; fd is read-write.
      */
     long truncateLocked(Task t, long length) {
+        if (length > maxBytes) {
+            return -Errno.EFBIG; // inode_newsize_ok
+        }
         if (length < hostSize + tailLen && length >= hostSize) {
             tailLen = length - hostSize;
         } else if (length < hostSize) {

@@ -43,8 +43,6 @@ public final class HostFileDescription extends HostBackedFile {
     private static final long FIONBIO = 0x5421;
     private static final int MAP_SHARED = 1, MAP_SHARED_VALIDATE = 3, PROT_WRITE = 2;
     private static final int F_GETFL = 3, F_SETFL = 4;
-    /** Linux's MAX_LFS_FILESIZE on 64 bits. */
-    private static final long MAX_FILE_SIZE = Long.MAX_VALUE;
 
     /** The file's cache, or null. */
     private final FileCache fc;
@@ -92,6 +90,17 @@ public final class HostFileDescription extends HostBackedFile {
         own = -1;
         cached = true;
         revive(VfsFiles.statusFlags(flags));
+    }
+
+    /** The host filesystem's s_maxbytes, as far as the cache knows it. */
+    @Override
+    public long maxBytes() {
+        if (fc == null) {
+            return Long.MAX_VALUE;
+        }
+        synchronized (fc) {
+            return fc.maxBytesLocked();
+        }
     }
 
     /** Whether the cache serves the description (for tests and /proc). */
@@ -274,8 +283,9 @@ public final class HostFileDescription extends HostBackedFile {
                 }
                 fc.checkSizeLocked(t);
                 long off = (statusFlags() & Fcntl.O_APPEND) != 0 ? fc.sizeLocked() : pos;
-                if (off + n < 0) {
-                    return -Errno.EFBIG;
+                n = limit(n, off);
+                if (n < 0) {
+                    return n;
                 }
                 r = fc.writeLocked(t, buf, n, off);
                 if (r > 0) {
@@ -303,8 +313,9 @@ public final class HostFileDescription extends HostBackedFile {
                 }
                 fc.checkSizeLocked(t);
                 long off = (statusFlags() & Fcntl.O_APPEND) != 0 ? fc.sizeLocked() : offset;
-                if (off + n < 0) {
-                    return -Errno.EFBIG;
+                n = limit(n, off);
+                if (n < 0) {
+                    return n;
                 }
                 r = fc.writeLocked(t, buf, n, off);
             }
@@ -312,6 +323,15 @@ public final class HostFileDescription extends HostBackedFile {
         }
         beforeHost(t);
         return afterHostWrite(Host.call(SYS_PWRITE64, own, buf, count, offset, 0, 0));
+    }
+
+    /**
+     * generic_write_check_limits: a write of n (> 0) bytes at off stops at the filesystem's largest
+     * file (s_maxbytes), and one that starts there is EFBIG. Preconditions: holds fc.
+     */
+    private long limit(long n, long off) {
+        long max = fc.maxBytesLocked();
+        return off >= max || off < 0 ? -Errno.EFBIG : Math.min(n, max - off);
     }
 
     /**
@@ -375,7 +395,13 @@ public final class HostFileDescription extends HostBackedFile {
         fc.checkSizeLocked(t);
         boolean append = write && ((statusFlags() & Fcntl.O_APPEND) != 0 || (flags & RWF_APPEND) != 0);
         long off = append ? fc.sizeLocked() : offset == -1 ? pos : offset;
-        long done = 0, budget = Iovecs.MAX_RW_COUNT;
+        long done = 0, budget = Math.min(err, Iovecs.MAX_RW_COUNT);
+        if (write && budget > 0) {
+            budget = limit(budget, off);
+            if (budget < 0) {
+                return budget;
+            }
+        }
         for (int i = 0; i < iovcnt && budget > 0; i++) {
             long base = UserMemory.getLong(iov + 16L * i), len = Math.min(UserMemory.getLong(iov + 16L * i + 8), budget);
             if (len == 0) {
@@ -446,8 +472,8 @@ public final class HostFileDescription extends HostBackedFile {
                 return -Errno.EINVAL;
             }
         }
-        if (to < 0 || to > MAX_FILE_SIZE) {
-            return -Errno.EINVAL;
+        if (to < 0 || to > fc.maxBytesLocked()) {
+            return -Errno.EINVAL; // vfs_setpos with the filesystem's s_maxbytes
         }
         pos = to;
         return to;

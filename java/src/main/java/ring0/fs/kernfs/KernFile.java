@@ -78,6 +78,15 @@ public abstract class KernFile extends FileDescription implements VfsFile {
         return VfsFiles.statx(t, mount, dentry, buf);
     }
 
+    /** vfs_fallocate for a file without the operation: EISDIR, ENODEV (not regular) or EOPNOTSUPP. */
+    @Override
+    public long fallocate(Task t, int mode, long offset, long length) {
+        if (dentry.isDirectory()) {
+            return -ring0.abi.Errno.EISDIR;
+        }
+        return dentry.inode().isRegular() ? -ring0.abi.Errno.EOPNOTSUPP : -ring0.abi.Errno.ENODEV;
+    }
+
     @Override
     public long flock(Task t, int cmd) {
         return inode.flock().flock(this, cmd);

@@ -9,6 +9,7 @@ import ring0.abi.Fcntl;
 import ring0.abi.Kstat;
 import ring0.abi.Stat;
 import ring0.kernel.Task;
+import ring0.usermem.UserMemory;
 import ring0.vfs.Dentry;
 import ring0.vfs.Flock;
 import ring0.vfs.Inode;
@@ -93,6 +94,12 @@ final class Directory extends RamInode {
      * sets next[0] to the offset to go on from; -EINVAL if not even the first record fits.
      */
     synchronized long list(long pos, long buf, long count, long[] next) {
+        if (dead) {
+            return -Errno.ENOENT; // iterate_dir: IS_DEADDIR
+        }
+        if (!UserMemory.canWrite(buf, count)) {
+            return -Errno.EFAULT;
+        }
         long done = 0;
         if (pos == 0) {
             if (Dirent.recordLength(1) > count) {
@@ -257,12 +264,20 @@ final class Directory extends RamInode {
         return 0;
     }
 
-    /** simple_rename / simple_rename_exchange, with the target's removal (shmem_rename2). */
+    /**
+     * simple_rename / simple_rename_exchange, with the target's removal, and RENAME_WHITEOUT's
+     * whiteout left at the old name (shmem_rename2, shmem_whiteout: a character device 0:0, mode 0).
+     */
     @Override
     public long rename(Task t, Dentry old, Inode newDirInode, Dentry newChild, int flags) {
-        if ((flags & Fcntl.RENAME_WHITEOUT) != 0) {
-            return -Errno.EINVAL;
+        long r = renameEntries(old, newDirInode, newChild, flags);
+        if (r == 0 && (flags & Fcntl.RENAME_WHITEOUT) != 0) {
+            add(old.name(), new SpecialFile(ramfs(), Stat.S_IFCHR, ramfs().credentials().fsuid(), newGid(), 0));
         }
+        return r;
+    }
+
+    private long renameEntries(Dentry old, Inode newDirInode, Dentry newChild, int flags) {
         Directory to = (Directory) newDirInode;
         RamInode src = (RamInode) old.inode();
         RamInode target = (RamInode) newChild.inode();
