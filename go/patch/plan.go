@@ -150,5 +150,24 @@ func syscallEdits(p Profile) []Edit {
 				"\tif attr, sys, pipe, err = ring0HostFds(attr, sys, pipe); err != 0 {\n\t\treturn 0, err\n\t}\n",
 			Why: "the child gets host descriptors",
 		},
+		{
+			File: "src/syscall/exec_linux.go",
+			Old:  "\t\tif err := forkExecPipe(mapPipe[:]); err != nil {\n\t\t\terr1 = err.(Errno)\n\t\t\treturn\n\t\t}\n",
+			New: "\t\tif err := forkExecPipe(mapPipe[:]); err != nil {\n\t\t\terr1 = err.(Errno)\n\t\t\treturn\n\t\t}\n" +
+				"\t\tif err1 = ring0HostMapPipe(mapPipe); err1 != 0 {\n\t\t\treturn\n\t\t}\n",
+			Why: "the user namespace mapping pipe: the parent keeps the kernel's descriptors, the child gets host ones",
+		},
+		{
+			File: "src/syscall/exec_linux.go",
+			Old:  "RawSyscall(SYS_CLOSE, uintptr(mapPipe[1]), 0, 0)",
+			New:  "RawSyscall(SYS_CLOSE, uintptr(ring0MapPipe[1]), 0, 0)",
+			Why:  "in the child: the host descriptor",
+		},
+		{
+			File: "src/syscall/exec_linux.go",
+			Old:  "RawSyscall(SYS_READ, uintptr(mapPipe[0]),",
+			New:  "RawSyscall(SYS_READ, uintptr(ring0MapPipe[0]),",
+			Why:  "in the child: the host descriptor",
+		},
 	}
 }
