@@ -134,7 +134,16 @@ func schedEdits() []Edit {
 	}
 }
 
-// syscallEdits: the runtime's syscall package (Syscall6 becomes RawSyscall6) and syscall/exec_linux.go.
+// ring0Try is the attempt that starts package syscall's Syscall and Syscall6 (runtime.ring0TrySyscall,
+// declared in syscall's ring0_linux_amd64.go as ring0TryCall): if the kernel served the call at once,
+// return its result without entersyscall and exitsyscall.
+func ring0Try(a456 string) string {
+	return "\tif r, e, ok := ring0TryCall(trap, a1, a2, a3, " + a456 + "); ok { // Ring0: served at once, no entersyscall\n" +
+		"\t\treturn r, 0, Errno(e)\n\t}\n"
+}
+
+// syscallEdits: the runtime's syscall package (Syscall6 becomes RawSyscall6), syscall/syscall_linux.go
+// (Syscall and Syscall6 try the kernel first) and syscall/exec_linux.go.
 func syscallEdits(p Profile) []Edit {
 	return []Edit{
 		{
@@ -142,6 +151,20 @@ func syscallEdits(p Profile) []Edit {
 			Old:  "TEXT ·Syscall6<ABIInternal>(SB),",
 			New:  "TEXT ·RawSyscall6<ABIInternal>(SB),",
 			Why:  "Syscall6 is now runtime.ring0Syscall6",
+		},
+		{
+			File: "src/syscall/syscall_linux.go",
+			Old:  "func Syscall(trap, a1, a2, a3 uintptr) (r1, r2 uintptr, err Errno) {\n\truntime_entersyscall()\n",
+			New: "func Syscall(trap, a1, a2, a3 uintptr) (r1, r2 uintptr, err Errno) {\n" + ring0Try("0, 0, 0") +
+				"\truntime_entersyscall()\n",
+			Why: "a kernel call that cannot block skips entersyscall/exitsyscall",
+		},
+		{
+			File: "src/syscall/syscall_linux.go",
+			Old:  "func Syscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) (r1, r2 uintptr, err Errno) {\n\truntime_entersyscall()\n",
+			New: "func Syscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) (r1, r2 uintptr, err Errno) {\n" + ring0Try("a4, a5, a6") +
+				"\truntime_entersyscall()\n",
+			Why: "a kernel call that cannot block skips entersyscall/exitsyscall",
 		},
 		{
 			File: "src/syscall/exec_linux.go",

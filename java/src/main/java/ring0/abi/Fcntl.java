@@ -20,6 +20,7 @@ public final class Fcntl {
     public static final int F_DUPFD = 0;
     public static final int F_GETFD = 1;
     public static final int F_SETFD = 2;
+    public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
     public static final int F_DUPFD_CLOEXEC = 1030;
     public static final int F_SETPIPE_SZ = 1031;

@@ -25,6 +25,16 @@ public final class FdTable {
     /** No descriptor below this is free. Guarded by lock. */
     private int lowestFree;
 
+    /** The Go side's ring0Shared.noAttempt bitmap (ring0.abi.Attempt.NEVER), 0 before attach. */
+    private volatile long noAttempt;
+
+    private static final VarHandle WORD = java.lang.foreign.ValueLayout.JAVA_LONG.varHandle();
+
+    /** Where the Go side marks the descriptors it no longer attempts (attach). */
+    public void setNoAttemptBitmap(long address) {
+        noAttempt = address;
+    }
+
     /** @param max one more than the largest descriptor number (RLIMIT_NOFILE) */
     public FdTable(int max) {
         this.max = max;
@@ -112,6 +122,17 @@ public final class FdTable {
         }
     }
 
+    /** F_GETFD: 1 if fd is close-on-exec, 0 if not, -1 if fd is not open. One lock, no reference. */
+    public int descriptorFlags(int fd) {
+        synchronized (lock) {
+            FileDescription[] t = files;
+            if (fd < 0 || fd >= t.length || t[fd] == null) {
+                return -1;
+            }
+            return (fd >> 6) < cloexec.length && (cloexec[fd >> 6] & (1L << fd)) != 0 ? 1 : 0;
+        }
+    }
+
     public boolean closeOnExec(int fd) {
         synchronized (lock) {
             return fd >= 0 && (fd >> 6) < cloexec.length && (cloexec[fd >> 6] & (1L << fd)) != 0;
@@ -154,6 +175,15 @@ public final class FdTable {
         }
         SLOT.setRelease(files, fd, f);
         setCloexecLocked(fd, closeOnExec);
+        long na = noAttempt;
+        if (na != 0 && fd < ring0.abi.Attempt.NO_ATTEMPT_FDS) {
+            // A new description at fd: Go may attempt it again (it marked the old one's NEVER).
+            long bit = 1L << fd;
+            long addr = na + 8L * (fd >> 6);
+            if ((ring0.usermem.UserMemory.getLong(addr) & bit) != 0) {
+                WORD.getAndBitwiseAnd(ring0.usermem.UserMemory.ALL, addr, ~bit);
+            }
+        }
     }
 
     private void setCloexecLocked(int fd, boolean on) {

@@ -2,6 +2,7 @@ package ring0.kernel;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import ring0.abi.Attempt;
 import ring0.abi.Errno;
 import ring0.abi.Fcntl;
 import ring0.abi.Poll;
@@ -225,6 +226,42 @@ public abstract class FileDescription {
     }
 
     private static final int F_GETFL = 3, F_SETFL = 4;
+
+    // ---- attempt mode (ring0.abi.Attempt) --------------------------------------------------------
+
+    /*
+     * The Go caller did not enter the syscall state: it keeps its P while the kernel runs. Each attempt
+     * operation returns what its operation would if that finishes now (no blocking, no sleeping, no
+     * host call, no lock that can be held long, at most Attempt.MAX_BYTES copied); otherwise
+     * Attempt.WOULD_BLOCK, having done nothing, and the call comes again the usual way. The access
+     * mode and argument checks are the system call's, made before. Defaults: Attempt.NEVER (would
+     * block, as every attempt on this description will).
+     */
+
+    /** read(2) in attempt mode. */
+    public long attemptRead(Task t, long buf, long count) {
+        return Attempt.NEVER;
+    }
+
+    /** write(2) in attempt mode. */
+    public long attemptWrite(Task t, long buf, long count) {
+        return Attempt.NEVER;
+    }
+
+    /** pread64(2) in attempt mode (offset >= 0). */
+    public long attemptPread(Task t, long buf, long count, long offset) {
+        return Attempt.NEVER;
+    }
+
+    /** pwrite64(2) in attempt mode (offset >= 0). */
+    public long attemptPwrite(Task t, long buf, long count, long offset) {
+        return Attempt.NEVER;
+    }
+
+    /** The file's fcntl(2) commands in attempt mode (descriptor commands are the table's). */
+    public long attemptFcntl(Task t, int cmd, long arg) {
+        return Attempt.NEVER;
+    }
 
     /** mmap(2) of this file. Default: ENODEV (no mmap operation). */
     public long mmap(Task t, long addr, long length, int prot, int flags, long offset) {

@@ -165,6 +165,11 @@ public final class Kernel {
     }
 
     /** Hot path: a thread entering the kernel after exit_group stops there, as if killed. */
+    /** Whether the app exited (exit_group): a thread entering the kernel now parks for good. */
+    public boolean exited() {
+        return state == State.EXITED;
+    }
+
     public void parkIfExited() {
         if (state == State.EXITED) {
             parkForever();

@@ -22,8 +22,11 @@ import ring0.kernel.Kernel;
 public final class Loader {
     private Loader() {}
 
-    /** The ABI this kernel speaks: the runtime patch's ring0ABI (2: the frame carries the caller's priority). */
-    public static final int ABI = 2;
+    /**
+     * The ABI this kernel speaks: the runtime patch's ring0ABI (2: the frame carries the caller's
+     * priority; 3: attempt mode, the frame's flags and the shared attempt bitmap).
+     */
+    public static final int ABI = 3;
 
     private static final MethodHandle SETENV = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().find("setenv").orElseThrow(),

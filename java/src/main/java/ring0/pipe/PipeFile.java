@@ -1,5 +1,6 @@
 package ring0.pipe;
 
+import ring0.abi.Attempt;
 import ring0.abi.Errno;
 import ring0.abi.Fcntl;
 import ring0.kernel.AnonInode;
@@ -94,6 +95,68 @@ public final class PipeFile extends PromotableFile {
         }
         long r = pipe.write(t, buf, 0, 0, Math.min(count, Iovecs.MAX_RW_COUNT), nonBlocking(), packetMode());
         return r != Pipe.MOVED ? r : host().write(t, buf, count);
+    }
+
+    /**
+     * read(2) in attempt mode: a read that does not wait, under the pipe's monitor only. Nothing to
+     * read on a blocking end would sleep: WOULD_BLOCK (EAGAIN took nothing); what there is, or EOF,
+     * is the answer a blocking read gives too. A pipe on the host is the host's for good: NEVER.
+     */
+    @Override
+    public long attemptRead(Task t, long buf, long count) {
+        if (host() != null) {
+            return Attempt.NEVER;
+        }
+        if (count > Attempt.MAX_BYTES) {
+            return Attempt.WOULD_BLOCK;
+        }
+        if (!UserMemory.accessOk(buf, count)) {
+            return -Errno.EFAULT;
+        }
+        if (count == 0) {
+            return 0;
+        }
+        long r = pipe.read(buf, 0, 0, count, true);
+        return r == Pipe.MOVED ? Attempt.NEVER : r == -Errno.EAGAIN && !nonBlocking() ? Attempt.WOULD_BLOCK : r;
+    }
+
+    /**
+     * write(2) in attempt mode: only on an O_NONBLOCK end, whose write never waits (a blocking write
+     * that does not fit would wait for the rest, which an attempt cannot know before it copies).
+     */
+    @Override
+    public long attemptWrite(Task t, long buf, long count) {
+        if (host() != null) {
+            return Attempt.NEVER;
+        }
+        if (!nonBlocking() || count > Attempt.MAX_BYTES) {
+            return Attempt.WOULD_BLOCK;
+        }
+        if (!UserMemory.accessOk(buf, count)) {
+            return -Errno.EFAULT;
+        }
+        if (count == 0) {
+            return 0;
+        }
+        long r = pipe.write(t, buf, 0, 0, count, true, packetMode());
+        return r == Pipe.MOVED ? Attempt.NEVER : r;
+    }
+
+    /** pread64 and pwrite64 on a pipe: ESPIPE, decided at once. */
+    @Override
+    public long attemptPread(Task t, long buf, long count, long offset) {
+        return -Errno.ESPIPE;
+    }
+
+    @Override
+    public long attemptPwrite(Task t, long buf, long count, long offset) {
+        return -Errno.ESPIPE;
+    }
+
+    /** F_GETFL and F_SETFL (os.Pipe sets O_NONBLOCK) while the pipe is the kernel's. */
+    @Override
+    public long attemptFcntl(Task t, int cmd, long arg) {
+        return host() == null && (cmd == Fcntl.F_GETFL || cmd == Fcntl.F_SETFL) ? fcntl(t, cmd, arg) : Attempt.WOULD_BLOCK;
     }
 
     /** readv(2) and preadv2(2): one transfer over all the iovecs; an offset is ESPIPE. */

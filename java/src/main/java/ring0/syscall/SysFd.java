@@ -1,5 +1,6 @@
 package ring0.syscall;
 
+import ring0.abi.Attempt;
 import ring0.abi.Errno;
 import ring0.abi.Fcntl;
 import ring0.abi.Sysno;
@@ -28,6 +29,34 @@ final class SysFd {
         table.set(Sysno.SYS_DUP3, this::dup3, "full");
         table.set(Sysno.SYS_FCNTL, this::fcntl, "full: descriptor commands here, the rest by the file");
         table.set(Sysno.SYS_IOCTL, this::ioctl, "full: FIOCLEX/FIONCLEX here, the rest by the file");
+        table.setAttempt(Sysno.SYS_FCNTL, this::attemptFcntl);
+    }
+
+    /**
+     * fcntl(2) in attempt mode (ring0.abi.Attempt): F_GETFD and F_SETFD are the table's alone; the
+     * file's commands go to its attemptFcntl; the rest (F_DUPFD...) the usual way.
+     */
+    long attemptFcntl(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        int fd = (int) a0;
+        switch ((int) a1) {
+            case Fcntl.F_GETFD, Fcntl.F_SETFD -> {
+                return fcntl(t, a0, a1, a2, a3, a4, a5);
+            }
+            case Fcntl.F_DUPFD, Fcntl.F_DUPFD_CLOEXEC -> {
+                return Attempt.WOULD_BLOCK;
+            }
+            default -> {
+                FileDescription f = fds.get(fd);
+                if (f == null) {
+                    return Attempt.WOULD_BLOCK;
+                }
+                try {
+                    return f.attemptFcntl(t, (int) a1, a2);
+                } finally {
+                    f.put();
+                }
+            }
+        }
     }
 
     /** Implements close(2). */
@@ -117,10 +146,8 @@ final class SysFd {
                 return newFd;
             }
             case Fcntl.F_GETFD -> {
-                if (!isOpen(fd)) {
-                    return -Errno.EBADF;
-                }
-                return fds.closeOnExec(fd) ? Fcntl.FD_CLOEXEC : 0;
+                int fl = fds.descriptorFlags(fd);
+                return fl < 0 ? -Errno.EBADF : fl == 1 ? Fcntl.FD_CLOEXEC : 0;
             }
             case Fcntl.F_SETFD -> {
                 return fds.setCloseOnExec(fd, (a2 & Fcntl.FD_CLOEXEC) != 0) ? 0 : -Errno.EBADF;
@@ -154,15 +181,6 @@ final class SysFd {
         } finally {
             f.put();
         }
-    }
-
-    private boolean isOpen(int fd) {
-        FileDescription f = fds.get(fd);
-        if (f == null) {
-            return false;
-        }
-        f.put();
-        return true;
     }
 
     private long dupFrom(int oldFd, int min, boolean cloexec) {

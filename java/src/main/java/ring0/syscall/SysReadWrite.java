@@ -1,5 +1,6 @@
 package ring0.syscall;
 
+import ring0.abi.Attempt;
 import ring0.abi.Errno;
 import ring0.kernel.FdTable;
 import ring0.kernel.FileDescription;
@@ -45,6 +46,81 @@ final class SysReadWrite {
         t.set(SYS_FDATASYNC, (task, a0, a1, a2, a3, a4, a5) -> fsync(task, a0, true), "full");
         t.set(SYS_FTRUNCATE, this::ftruncate, "full");
         t.set(SYS_FALLOCATE, this::fallocate, "full");
+        t.setAttempt(0, this::attemptRead);
+        t.setAttempt(1, this::attemptWrite);
+        t.setAttempt(SYS_PREAD64, this::attemptPread64);
+        t.setAttempt(SYS_PWRITE64, this::attemptPwrite64);
+    }
+
+    /*
+     * Attempt mode (ring0.abi.Attempt): the same checks as the call, then the file's attempt operation,
+     * which may answer WOULD_BLOCK. A descriptor not open is left to the usual path (EBADF there).
+     */
+
+    /** read(2) in attempt mode. Hot path. */
+    long attemptRead(Task t, long fd, long buf, long count, long a3, long a4, long a5) {
+        FileDescription s = fds.peek((int) fd);
+        if (s != null && s.stateless()) {
+            return s.readable() ? s.attemptRead(t, buf, count) : -Errno.EBADF;
+        }
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return Attempt.WOULD_BLOCK;
+        }
+        try {
+            return f.readable() ? f.attemptRead(t, buf, count) : -Errno.EBADF;
+        } finally {
+            f.put();
+        }
+    }
+
+    /** write(2) in attempt mode. Hot path (Test-1: /dev/null). */
+    long attemptWrite(Task t, long fd, long buf, long count, long a3, long a4, long a5) {
+        FileDescription s = fds.peek((int) fd);
+        if (s != null && s.stateless()) {
+            return s.writable() ? s.attemptWrite(t, buf, count) : -Errno.EBADF;
+        }
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return Attempt.WOULD_BLOCK;
+        }
+        try {
+            return f.writable() ? f.attemptWrite(t, buf, count) : -Errno.EBADF;
+        } finally {
+            f.put();
+        }
+    }
+
+    /** pread64(2) in attempt mode. */
+    long attemptPread64(Task t, long fd, long buf, long count, long offset, long a4, long a5) {
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return Attempt.WOULD_BLOCK;
+        }
+        try {
+            if (!f.readable()) {
+                return -Errno.EBADF;
+            }
+            return offset < 0 ? -Errno.EINVAL : f.attemptPread(t, buf, count, offset);
+        } finally {
+            f.put();
+        }
+    }
+
+    /** pwrite64(2) in attempt mode. */
+    long attemptPwrite64(Task t, long fd, long buf, long count, long offset, long a4, long a5) {
+        FileDescription f = fds.get((int) fd);
+        if (f == null) {
+            return Attempt.WOULD_BLOCK;
+        }
+        try {
+            if (!f.writable()) {
+                return -Errno.EBADF;
+            }
+            return offset < 0 ? -Errno.EINVAL : f.attemptPwrite(t, buf, count, offset);
+        } finally {
+            f.put();
+        }
     }
 
     /** Implements read(2). Hot path. */

@@ -1,5 +1,6 @@
 package ring0.syscall;
 
+import ring0.abi.Attempt;
 import ring0.abi.Errno;
 import ring0.abi.Syscalls;
 import ring0.kernel.FileDescription;
@@ -22,6 +23,8 @@ import ring0.usermem.UserMemory;
  *     u64 marker;               //  32  set by Go
  *     u64 served[16];           //  40  set here: bitmap of the numbers this kernel serves
  *     u64 hostCalls[1024];      // 168  counted by Go
+ *     u64 attempt[16];          // 8360 set here: the served numbers answered in attempt mode (ABI 3)
+ *     u64 noAttempt[64];        // 8488 set by Go (a NEVER answer), cleared here (a new description): descriptors 0..4095
  * };
  * </pre>
  */
@@ -30,7 +33,9 @@ final class SysRing0 {
     static final int SYS_RING0_HOSTFDS = Syscalls.RING0_BASE + 1;
 
     private static final long ABI_OFF = 0, FLAGS = 8, ARGC = 16, ARGV = 24, SERVED = 40, HOST_CALLS = 168;
-    private static final long SHARED_SIZE = HOST_CALLS + 8L * Syscalls.MAX;
+    private static final long ATTEMPT = HOST_CALLS + 8L * Syscalls.MAX;
+    private static final long NO_ATTEMPT = ATTEMPT + 8L * (Syscalls.MAX / 64);
+    private static final long SHARED_SIZE = NO_ATTEMPT + Attempt.NO_ATTEMPT_FDS / 8;
 
     private final Kernel kernel;
     private final SyscallTable table;
@@ -64,7 +69,12 @@ final class SysRing0 {
         for (int i = 0; i < served.length; i++) {
             UserMemory.putLong(shared + SERVED + 8L * i, served[i]);
         }
+        long[] attempt = table.attemptBitmap();
+        for (int i = 0; i < attempt.length; i++) {
+            UserMemory.putLong(shared + ATTEMPT + 8L * i, attempt[i]);
+        }
         kernel.setHostCallCounters(shared + HOST_CALLS);
+        kernel.fds.setNoAttemptBitmap(shared + NO_ATTEMPT);
         kernel.log.log("ring0: " + image.path() + " attached (thread " + t.tid + ")");
         return 0;
     }

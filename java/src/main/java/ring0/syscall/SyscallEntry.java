@@ -11,6 +11,7 @@ import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import ring0.abi.Attempt;
 import ring0.abi.Errno;
 import ring0.abi.Syscalls;
 import ring0.kernel.Kernel;
@@ -29,14 +30,19 @@ import ring0.usermem.UserMemory;
  *     u64 ret;                  // 56  out: the raw Linux result (value, or -errno)
  *     u64 task;                 // 64  kept here: the Task handle of this thread, 0 at first
  *     i64 prio;                 // 72  the calling goroutine's priority: -1 low, 0 normal, 1 high (ABI 2)
+ *     u64 flags;                // 80  Attempt.FLAG: an attempt, made without entersyscall (ABI 3)
  * };
  * </pre>
+ *
+ * <p>An attempt ({@link Attempt}) runs the call's attempt handler, if it has one: a call that would
+ * block answers {@link Attempt#WOULD_BLOCK} with nothing done and is neither counted nor traced (Go
+ * makes it again, and that call counts). With strace on, nothing is attempted.
  *
  * <p>No exception crosses the upcall: anything thrown is logged once per (call, exception) and the
  * call returns -EIO. Hot path: no allocation unless strace is on.
  */
 public final class SyscallEntry {
-    private static final long A1 = 8, A2 = 16, A3 = 24, A4 = 32, A5 = 40, A6 = 48, RET = 56, TASK = 64, PRIO = 72;
+    private static final long A1 = 8, A2 = 16, A3 = 24, A4 = 32, A5 = 40, A6 = 48, RET = 56, TASK = 64, PRIO = 72, FLAGS = 80;
 
     /**
      * Task.syscall, written opaque: ps reads it racily, and a volatile store costs a full fence
@@ -87,7 +93,37 @@ public final class SyscallEntry {
         int nr = (int) m.get(JAVA_LONG, frame);
         long a0 = m.get(JAVA_LONG, frame + A1), a1 = m.get(JAVA_LONG, frame + A2), a2 = m.get(JAVA_LONG, frame + A3);
         long a3 = m.get(JAVA_LONG, frame + A4), a4 = m.get(JAVA_LONG, frame + A5), a5 = m.get(JAVA_LONG, frame + A6);
-        m.set(JAVA_LONG, frame + RET, dispatch(t, nr, a0, a1, a2, a3, a4, a5));
+        long r = (m.get(JAVA_LONG, frame + FLAGS) & Attempt.FLAG) != 0
+                ? attempt(t, nr, a0, a1, a2, a3, a4, a5)
+                : dispatch(t, nr, a0, a1, a2, a3, a4, a5);
+        m.set(JAVA_LONG, frame + RET, r);
+    }
+
+    /**
+     * Attempts one call for task t: its result if the kernel finished it now, or
+     * {@link Attempt#WOULD_BLOCK} with nothing done (not counted, not traced). Public for tests.
+     */
+    public long attempt(Task t, int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+        SyscallHandler h = table.attempt(nr);
+        if (h == null || strace != null || kernel.exited()) {
+            return Attempt.WOULD_BLOCK; // the usual path traces, or parks a thread after exit_group
+        }
+        SYSCALL.setOpaque(t, nr);
+        long r;
+        try {
+            r = h.call(t, a0, a1, a2, a3, a4, a5);
+        } catch (Throwable e) {
+            r = -Errno.EIO;
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            kernel.log.once("exception:" + nr + ":" + e.getClass().getName(),
+                    "ring0: BUG: " + Syscalls.name(nr) + " (attempt) threw; returning EIO: " + trace);
+        }
+        SYSCALL.setOpaque(t, -1);
+        if (!Attempt.wouldBlock(r)) {
+            t.calls[nr]++;
+        }
+        return r;
     }
 
     /** Runs one call for task t. Public for tests, which call the kernel without a Go program. */

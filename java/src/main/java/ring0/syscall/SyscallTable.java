@@ -17,6 +17,7 @@ import ring0.loader.AppImage;
 public final class SyscallTable {
     private final SyscallHandler[] handlers = new SyscallHandler[Syscalls.MAX];
     private final String[] support = new String[Syscalls.MAX];
+    private final SyscallHandler[] attempts = new SyscallHandler[Syscalls.MAX];
 
     /**
      * Calls that touch the descriptor table but that the kernel cannot give the app: they answer
@@ -92,6 +93,22 @@ public final class SyscallTable {
         support[nr] = supportNote;
     }
 
+    /**
+     * Sets the attempt-mode handler of a served call ({@link ring0.abi.Attempt}): it does what the
+     * call's handler does if that finishes now, else returns Attempt.WOULD_BLOCK having done nothing.
+     */
+    public void setAttempt(int nr, SyscallHandler handler) {
+        if (handlers[nr] == null) {
+            throw new IllegalStateException("attempt handler for a call the kernel does not serve: " + nr);
+        }
+        attempts[nr] = handler;
+    }
+
+    /** The attempt-mode handler of nr, or null if the kernel never answers nr in attempt mode. Hot path. */
+    public SyscallHandler attempt(int nr) {
+        return nr >= 0 && nr < Syscalls.MAX ? attempts[nr] : null;
+    }
+
     /** The handler of nr, or null if the kernel does not serve it. Hot path. */
     public SyscallHandler handler(int nr) {
         return nr >= 0 && nr < Syscalls.MAX ? handlers[nr] : null;
@@ -107,6 +124,17 @@ public final class SyscallTable {
         long[] words = new long[Syscalls.MAX / 64];
         for (int nr = 0; nr < Syscalls.MAX; nr++) {
             if (handlers[nr] != null) {
+                words[nr >> 6] |= 1L << nr;
+            }
+        }
+        return words;
+    }
+
+    /** The numbers with an attempt handler, as {@link #servedBitmap}: ring0Shared.attempt. */
+    public long[] attemptBitmap() {
+        long[] words = new long[Syscalls.MAX / 64];
+        for (int nr = 0; nr < Syscalls.MAX; nr++) {
+            if (attempts[nr] != null) {
                 words[nr >> 6] |= 1L << nr;
             }
         }

@@ -20,7 +20,8 @@ import ring0.usermem.UserMemory;
 class SysRing0Test {
     private static final int ATTACH = 1000, HOSTFDS = 1001;
     private static final long FLAGS = 8, ARGC = 16, ARGV = 24, SERVED = 40, HOST_CALLS = 168;
-    private static final long SHARED_SIZE = HOST_CALLS + 8L * Syscalls.MAX;
+    private static final long ATTEMPT = HOST_CALLS + 8L * Syscalls.MAX;
+    private static final long SHARED_SIZE = ATTEMPT + 8L * (Syscalls.MAX / 64) + 4096 / 8; // + noAttempt
 
     private final TestKernel k = new TestKernel();
 
@@ -52,6 +53,13 @@ class SysRing0Test {
             assertEquals(served[i], s.get(JAVA_LONG, SERVED + 8L * i), "served word " + i);
         }
         assertTrue((s.get(JAVA_LONG, SERVED) & (1L << Sysno.SYS_READ)) != 0);
+        long[] attempt = k.table.attemptBitmap();
+        for (int i = 0; i < attempt.length; i++) {
+            assertEquals(attempt[i], s.get(JAVA_LONG, ATTEMPT + 8L * i), "attempt word " + i);
+            assertEquals(0, attempt[i] & ~served[i], "only served numbers are attempted, word " + i);
+        }
+        assertTrue((s.get(JAVA_LONG, ATTEMPT) & (1L << Sysno.SYS_WRITE)) != 0, "write is attempted");
+        assertEquals(0, s.get(JAVA_LONG, ATTEMPT) & (1L << Sysno.SYS_CLOSE), "close is not");
         assertEquals(0, s.get(JAVA_LONG, SERVED) & (1L << Sysno.SYS_GETPID));
         assertEquals(s.address() + HOST_CALLS, k.kernel.hostCallCounters());
         assertTrue(k.kernel.log.lines().stream().anyMatch(l -> l.contains("attached (thread " + k.task.tid + ")")));

@@ -21,7 +21,7 @@ class SyscallEntryPriorityTest {
 
     @Test
     void eachCallSetsTheTasksPriority() {
-        MemorySegment f = k.alloc(80); // struct ring0Frame, zeroed: task 0 makes the entry create one
+        MemorySegment f = k.alloc(88); // struct ring0Frame, zeroed (flags 0: no attempt): task 0 makes the entry create one
         long frame = f.address();
         for (long prio : new long[] {1, 0, -1, 1}) {
             f.set(JAVA_LONG, 0, Sysno.SYS_FCNTL);

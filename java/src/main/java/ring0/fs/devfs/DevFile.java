@@ -1,6 +1,7 @@
 package ring0.fs.devfs;
 
 import java.lang.foreign.Arena;
+import ring0.abi.Attempt;
 import ring0.abi.Errno;
 import ring0.abi.Fcntl;
 import ring0.abi.Sysno;
@@ -79,6 +80,38 @@ abstract class DevFile extends KernFile {
     @Override
     public long pwrite(Task t, long buf, long count, long offset) {
         return write(t, buf, count);
+    }
+
+    /*
+     * Attempt mode: a device of devfs (null, zero, full, urandom) neither blocks nor calls the host
+     * (urandom's generator reseeds from the host's getrandom about once a minute, which does not
+     * block once the host booted); only the copy is bounded.
+     */
+
+    @Override
+    public long attemptRead(Task t, long buf, long count) {
+        return count <= Attempt.MAX_BYTES ? read(t, buf, count) : Attempt.WOULD_BLOCK;
+    }
+
+    @Override
+    public long attemptWrite(Task t, long buf, long count) {
+        return count <= Attempt.MAX_BYTES ? write(t, buf, count) : Attempt.WOULD_BLOCK;
+    }
+
+    @Override
+    public long attemptPread(Task t, long buf, long count, long offset) {
+        return attemptRead(t, buf, count);
+    }
+
+    @Override
+    public long attemptPwrite(Task t, long buf, long count, long offset) {
+        return attemptWrite(t, buf, count);
+    }
+
+    /** F_GETFL and F_SETFL: the description's flags, nothing else. */
+    @Override
+    public long attemptFcntl(Task t, int cmd, long arg) {
+        return cmd == Fcntl.F_GETFL || cmd == Fcntl.F_SETFL ? fcntl(t, cmd, arg) : Attempt.WOULD_BLOCK;
     }
 
     /** null_lseek: the position is always 0. */
