@@ -99,7 +99,11 @@ final class Bucket extends BucketFields {
         w.bucket = this;
     }
 
-    /** Removes w, and takes it out of the waiter count. Precondition: locked; w is queued here. */
+    /**
+     * Removes w, and takes it out of the waiter count. A waker must then mark w WOKEN (its last store
+     * to w): a waiter that sees its bucket null waits for that mark before it returns. Precondition:
+     * locked; w is queued here.
+     */
     void unqueueLocked(Waiter w) {
         unlinkLocked(w);
         w.bucket = null;

@@ -95,6 +95,25 @@ import ring0.usermem.UserMemory;
  * first, the waiter returns 0, not ETIMEDOUT or EINTR (Linux: futex_unqueue() failing in
  * __futex_wait), so a wake-up that FUTEX_WAKE counted is never lost.
  *
+ * <p>The waiter reuses its {@link Waiter} for its next wait, so no waker may write to it after the
+ * waiter could have returned (Linux: futex_wake_mark() clears lock_ptr last, with release order,
+ * because the futex_q lives on the waiter's stack). A waker makes two stores the waiter acts on:
+ * {@code bucket = null} (unqueue), then {@code state = WOKEN}. The waiter returns on WOKEN, which is
+ * the waker's last store; but leaving on its own it reads {@code bucket} without the lock, and on
+ * null it must also wait for WOKEN before it returns:
+ * <pre>
+ *   waker (holds b)                  waiter (timed out, or the word changed)
+ *   unqueue: bucket = null
+ *                                    leave: bucket == null, "woken", return 0
+ *                                    next wait: state = SPINNING, enqueue in b'
+ *   state = WOKEN    (lands on the next wait)
+ *                                    spin: WOKEN, return 0 while still queued in b'
+ *                                    next wait: enqueue again: that bucket's list loses waiters
+ * </pre>
+ * A requeuer's stores need no such care: it makes them all with the waiter still queued, holding the
+ * locks of both buckets, and a waiter leaves a bucket only under its lock. The only late touch of a
+ * waiter is a deferred host wake-up of its state word, which a later wait takes as a stale one (3).
+ *
  * <p><b>8. Exit.</b> A waiter in the host when the app calls exit_group stays asleep; the process ends.
  *
  * <h2>Spinning</h2>
@@ -347,13 +366,14 @@ public final class FutexTable {
 
     /**
      * The waiter stops waiting for its own reason (7): dequeue it and return result, or return 0 if a
-     * waker dequeued it first.
+     * waker dequeued it first (after waiting for that waker's last store to it, see (7)).
      */
     private static long leave(Waiter w, long result) {
         for (;;) {
             Bucket b = w.bucket;
             if (b == null) {
-                return 0; // woken: a waker took us off the queue
+                awaitWokenMark(w); // woken: a waker took us off the queue
+                return 0;
             }
             b.lock();
             if (w.bucket == b) {
@@ -363,6 +383,22 @@ public final class FutexTable {
                 return result;
             }
             b.unlock(); // requeued meanwhile: try its new bucket
+        }
+    }
+
+    /**
+     * A waker cleared our bucket: wait until it has also stored WOKEN into our state word, its last
+     * store to this waiter (7). It holds a bucket lock between the two stores, so this is a few
+     * instructions unless the host preempted it there. Returning earlier would let that store land on
+     * our next wait, which would then return 0 while still queued and corrupt its bucket's list.
+     */
+    private static void awaitWokenMark(Waiter w) {
+        for (int i = 1; w.state() != Waiter.WOKEN; i++) {
+            if (i % Waiter.POLLS_PER_YIELD == 0) {
+                Thread.yield(); // the waker may have been preempted between its two stores
+            } else {
+                Thread.onSpinWait();
+            }
         }
     }
 
@@ -407,10 +443,14 @@ public final class FutexTable {
         return h > 0 ? (int) h : 0;
     }
 
-    /** Dequeues w and marks it woken. Precondition: b locked, w queued in b. */
+    /**
+     * Dequeues w and marks it woken. Storing WOKEN must be the last write to w (7): the waiter may
+     * return as soon as it sees it, or, having seen its bucket cleared, once it sees it. Precondition:
+     * b locked, w queued in b.
+     */
     private static void wakeLocked(Waiter self, Bucket b, Waiter w) {
         b.unqueueLocked(w);
-        if (w.markWokenLocked()) {
+        if (w.markWokenLocked()) { // from here on only w's final fields are read
             self.deferHostWake(w);
         }
     }

@@ -168,7 +168,9 @@ public final class Waiter implements Housekeeping.Interrupt {
 
     /**
      * Marks this waiter woken. Returns true if it was parked (or on its way to park): the caller
-     * owes it a host wake-up. Precondition: the waiter's bucket is locked and it was just dequeued.
+     * owes it a host wake-up. The waker's last store to this waiter: once it is visible the waiter
+     * may return and start its next wait (see FutexTable's essay, 7). Precondition: the waiter's
+     * bucket is locked and it was just dequeued.
      */
     boolean markWokenLocked() {
         return getAndSetState(WOKEN) == PARKED;

@@ -3,6 +3,7 @@ package ring0.futex;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -282,6 +283,66 @@ class FutexTableTest {
             Thread.sleep(1);
         }
         assertEquals(want, woken.get());
+    }
+
+    /**
+     * A waker dequeues a waiter, and before it stores WOKEN into the waiter's state (its last store:
+     * it holds the bucket lock between the two, and the host may preempt it there) the waiter times out
+     * and finds its bucket cleared. The waiter must return 0 only after that store: returned earlier,
+     * it starts its next wait, the late WOKEN lands on that wait, which returns 0 while still queued,
+     * and the wait after it enqueues the waiter a second time, cutting its bucket's list (the lost
+     * wake-up of conditionVariableWithRequeueHammer). The waker is played here by hand, stopped
+     * between its two stores for longer than the waiter's timeout.
+     */
+    @Test
+    void aWaiterDequeuedByAWakerReturnsOnlyAfterItsLastStore() throws InterruptedException {
+        int first = 0, second = 1;
+        while (table.bucket(word(second)) == table.bucket(word(first))) {
+            second++;
+        }
+        set(first, 0);
+        set(second, 0);
+        long timeout = TimeUnit.MILLISECONDS.toNanos(30);
+        AtomicLong firstResult = new AtomicLong(1), secondResult = new AtomicLong(1);
+        CountDownLatch queued = new CountDownLatch(1), betweenWaits = new CountDownLatch(1);
+        Waiter[] w = new Waiter[1];
+        int secondWord = second;
+        Thread t = start("waiter", () -> {
+            w[0] = me();
+            queued.countDown();
+            firstResult.set(waitFor(first, 0, timeout));
+            betweenWaits.countDown();
+            secondResult.set(futexWait(secondWord, 0));
+        });
+        assertTrue(queued.await(10, TimeUnit.SECONDS));
+        Bucket b = table.bucket(word(first));
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); ; ) {
+            b.lock();
+            if (w[0].bucket == b) {
+                break;
+            }
+            b.unlock();
+            assertTrue(System.nanoTime() < end, "the waiter never queued");
+            Thread.onSpinWait();
+        }
+        // The waker's first store (FutexTable.wakeLocked), then a pause past the waiter's timeout.
+        b.unqueueLocked(w[0]);
+        boolean returnedEarly = betweenWaits.await(TimeUnit.NANOSECONDS.toMillis(timeout) + 300, TimeUnit.MILLISECONDS);
+        // The waker's last store, then its host wake-up, owed if the waiter was parked.
+        boolean parked = w[0].markWokenLocked();
+        b.unlock();
+        if (parked) {
+            Waiter.hostWake(w[0].stateAddr);
+        }
+        assertFalse(returnedEarly, "the waiter returned before the waker marked it woken");
+        assertTrue(betweenWaits.await(10, TimeUnit.SECONDS));
+        assertEquals(0, firstResult.get(), "dequeued by a waker: 0, not ETIMEDOUT");
+        awaitQueued(1);
+        Thread.sleep(50);
+        assertEquals(1, secondResult.get(), "the next wait returned without a wake-up");
+        assertEquals(1, wake(second, 1), "the next wait is queued");
+        joinAll(List.of(t), 10);
+        assertEquals(0, secondResult.get());
     }
 
     @Test
