@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -125,30 +124,18 @@ class SyscallEntryTest {
      */
     @Test
     void hotPathsAllocateNothing() {
-        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assertTrue(mx.isThreadAllocatedMemorySupported());
-        mx.setThreadAllocatedMemoryEnabled(true);
         int fd = (int) k.call(Sysno.SYS_OPENAT, Fcntl.AT_FDCWD, k.cstr("/dev/null"), Fcntl.O_WRONLY, 0);
         long buf = k.alloc(30).address();
         SyscallEntry e = k.entry;
         Task t = k.task;
+        long[] bad = {0};
         // Warm up until the JIT has compiled the whole path (the first rounds allocate while
-        // method handles and call sites are linked), and the measurement itself.
-        for (int round = 0; round < 40; round++) {
-            assertEquals(0, calls(e, t, fd, buf, 20_000));
-            mx.getCurrentThreadAllocatedBytes();
-        }
-        long idleBefore = mx.getCurrentThreadAllocatedBytes();
-        long idleAfter = mx.getCurrentThreadAllocatedBytes();
-        assertEquals(0, idleAfter - idleBefore, "the measurement itself allocates nothing");
-        long before = mx.getCurrentThreadAllocatedBytes();
-        long bad = calls(e, t, fd, buf, 100_000);
-        long after = mx.getCurrentThreadAllocatedBytes();
-        assertEquals(0, bad);
-        assertEquals(0, after - before, "bytes allocated by 100000 x (fcntl + write + flock)");
+        // method handles and call sites are linked).
+        long bytes = TestKernel.leastAllocated(40, 5, () -> bad[0] += calls(e, t, fd, buf, 20_000));
+        assertEquals(0, bad[0]);
+        assertEquals(0, bytes, "bytes allocated by 20000 x (fcntl + write + flock)");
     }
 
-    /** n rounds of fcntl(fd, F_GETFD), write(fd, buf, 30) and flock(fd, LOCK_UN); 0 if all went as expected. */
     private static long calls(SyscallEntry e, Task t, int fd, long buf, int n) {
         long bad = 0;
         for (int i = 0; i < n; i++) {

@@ -124,4 +124,26 @@ public final class TestKernel implements AutoCloseable {
         kernel.vfs.shutdown();
         arena.close();
     }
+
+    /**
+     * The fewest bytes the calling thread allocated in one of rounds runs of op (each after warm
+     * runs): the JIT compiles in the background, and on a loaded machine a path may still run
+     * uncompiled, without escape analysis, when a round starts. A path that allocates on every call
+     * allocates in every round.
+     */
+    public static long leastAllocated(int warm, int rounds, Runnable op) {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        mx.setThreadAllocatedMemoryEnabled(true);
+        long least = Long.MAX_VALUE;
+        for (int r = 0; r < rounds && least != 0; r++) {
+            op.run(); // warm: op runs its own loop
+            for (int i = 1; i < warm; i++) {
+                op.run();
+            }
+            long before = mx.getCurrentThreadAllocatedBytes();
+            op.run();
+            least = Math.min(least, mx.getCurrentThreadAllocatedBytes() - before);
+        }
+        return least;
+    }
 }
