@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import ring0.control.ControlClient;
@@ -22,20 +23,8 @@ final class InsexeCommand implements Callable<Integer> {
     @Option(names = "--control", required = true, paramLabel = "SOCKET", description = "The kernel's control socket.")
     Path control;
 
-    @Option(names = "--stats", paramLabel = "FILE", description = "Write per-call counts as JSON to FILE at exit (see ring0 run --help).")
-    Path stats;
-
-    @Option(names = "--strace", description = "Print each call the kernel serves to stderr.")
-    boolean strace;
-
-    @Option(names = "--log", paramLabel = "FILE", description = "Copy the kernel log to FILE ('-': stderr).")
-    String log;
-
-    @Option(names = "--mount", paramLabel = "SPEC", converter = MountOption.class, description = MountOption.HELP)
-    List<Mounts.Spec> mounts = new ArrayList<>();
-
-    @Option(names = "--cache", paramLabel = "MODE", converter = CacheOption.class, description = CacheOption.HELP)
-    CacheMode cache = CacheMode.AUTO;
+    @Mixin
+    KernelOptions options;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The ring0 executable (or a package to build).")
     String target;
@@ -47,10 +36,10 @@ final class InsexeCommand implements Callable<Integer> {
     public Integer call() throws UserError {
         Path exe = Executables.resolve(target);
         try {
-            String statsPath = stats == null ? null : stats.toAbsolutePath().toString();
-            String logPath = log == null || log.equals("-") ? log : Path.of(log).toAbsolutePath().toString();
-            return ControlClient.insexe(control.toAbsolutePath(), exe, Executables.argv(exe, args.size()), Executables.environment(), strace, statsPath, logPath,
-                    mounts.stream().map(Mounts.Spec::toString).toList(), cache.optionName());
+            String statsPath = options.stats == null ? null : options.stats.toAbsolutePath().toString();
+            String logPath = options.log == null || options.log.equals("-") ? options.log : Path.of(options.log).toAbsolutePath().toString();
+            return ControlClient.insexe(control.toAbsolutePath(), exe, Executables.argv(exe, args.size()), Executables.environment(), options.strace, statsPath, logPath,
+                    options.mounts.stream().map(Mounts.Spec::toString).toList(), options.cache.optionName());
         } catch (IOException e) {
             throw new UserError(e);
         }

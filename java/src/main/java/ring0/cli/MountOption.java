@@ -10,7 +10,7 @@ final class MountOption implements ITypeConverter<Mounts.Spec> {
     static final String HELP = "Mount a filesystem in the app's file tree (repeatable; made in order, so one may go inside "
             + "another): ram:PATH, an empty RAM filesystem (like tmpfs; lost when the app exits); "
             + "host:DIR:PATH, the host directory DIR. By default the app sees the host's files at their paths "
-            + "(/ is the host's /; /proc and /dev are the host's too). A mount point must be a directory; "
+            + "(/ is the host's /; /proc and /dev are the kernel's own, over the host's). A mount point must be a directory; "
             + "one missing inside a RAM filesystem is created, one missing on the host is an error (the host's "
             + "files are never changed to mount). The app starts in the host's working directory, as the mounts show it.";
 

@@ -5,12 +5,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import ring0.abi.Fcntl;
@@ -33,21 +33,8 @@ import ring0.trace.SyscallStats;
         footer = {"", "Examples:", "  ring0 run ./cmd/app -flag arg", "  echo hi | ring0 run --strace app.ring0",
             "  ring0 run --mount ram:/tmp --mount host:/srv/data:/data app.ring0"})
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--stats", paramLabel = "FILE",
-            description = "At exit, write JSON counts per system call to FILE: served by the kernel (of which passed through to the host) and sent straight to the host.")
-    Path stats;
-
-    @Option(names = "--strace", description = "Print each call the kernel serves, with decoded arguments and result, to stderr.")
-    boolean strace;
-
-    @Option(names = "--log", paramLabel = "FILE", description = "Copy the kernel log (dmesg) to FILE ('-': stderr).")
-    String log;
-
-    @Option(names = "--mount", paramLabel = "SPEC", converter = MountOption.class, description = MountOption.HELP)
-    List<Mounts.Spec> mounts = new ArrayList<>();
-
-    @Option(names = "--cache", paramLabel = "MODE", converter = CacheOption.class, description = CacheOption.HELP)
-    CacheMode cache = CacheMode.AUTO;
+    @Mixin
+    KernelOptions options;
 
     @Option(names = "--argv0", paramLabel = "NAME",
             description = "The program's argv[0] (default: the executable's path): what a ring0 executable that the host executes passes.")
@@ -68,11 +55,11 @@ final class RunCommand implements Callable<Integer> {
                 argv.set(0, AppImage.bytes(argv0));
             }
             AppImage image = AppImage.open(exe, argv, Executables.environment());
-            Kernel kernel = Boot.start(image, new Boot.Options(stats != null, strace ? System.err : null, logStream(), mounts, cache));
+            Kernel kernel = Boot.start(image, new Boot.Options(options.stats != null, options.strace ? System.err : null, logStream(), options.mounts, options.cache));
             releaseStdinStdout();
             int status = kernel.awaitExit();
-            if (stats != null) {
-                SyscallStats.write(kernel, stats);
+            if (options.stats != null) {
+                SyscallStats.write(kernel, options.stats);
             }
             System.out.flush();
             System.err.flush();
@@ -104,11 +91,11 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private PrintStream logStream() throws IOException {
-        if (log == null) {
+        if (options.log == null) {
             return null;
         }
-        return log.equals("-") ? System.err
-                : new PrintStream(new FileOutputStream(log), true, StandardCharsets.UTF_8);
+        return options.log.equals("-") ? System.err
+                : new PrintStream(new FileOutputStream(options.log), true, StandardCharsets.UTF_8);
     }
 
 }
