@@ -182,6 +182,25 @@ func syscallEdits(p Profile) []Edit {
 		},
 		{
 			File: "src/syscall/exec_linux.go",
+			Old:  "\tif sys.PidFD != nil {\n\t\t*sys.PidFD = int(pidfd)\n\t}\n",
+			New:  "\tif sys.PidFD != nil {\n\t\t*sys.PidFD = ring0AdoptFd(int(pidfd))\n\t}\n",
+			Why:  "clone(CLONE_PIDFD) on the host made a host pidfd: the program gets the kernel's number for it",
+		},
+		{
+			File: "src/syscall/exec_linux.go",
+			Old:  "\tpid, errno := doCheckClonePidfd(&pidfd)\n\tif errno != 0 {\n\t\treturn errno\n\t}\n",
+			New: "\tpid, errno := doCheckClonePidfd(&pidfd)\n\tif errno != 0 {\n\t\treturn errno\n\t}\n" +
+				"\tpidfd = int32(ring0AdoptFd(int(pidfd)))\n",
+			Why: "os's pidfd check: the host pidfd of its clone becomes the kernel's, for waitid and Close",
+		},
+		{
+			File: "src/syscall/exec_linux.go",
+			Old:  "\tfor {\n\t\tRawSyscall(SYS_EXIT_GROUP, 0, 0, 0)\n\t}\n",
+			New:  "\tfor {\n\t\trawSyscallNoError(SYS_EXIT_GROUP, 0, 0, 0) // Ring0: the host's SYSCALL\n\t}\n",
+			Why:  "doCheckClonePidfd's vfork child shares our memory and must not enter the kernel",
+		},
+		{
+			File: "src/syscall/exec_linux.go",
 			Old:  "RawSyscall(SYS_CLOSE, uintptr(mapPipe[1]), 0, 0)",
 			New:  "RawSyscall(SYS_CLOSE, uintptr(ring0MapPipe[1]), 0, 0)",
 			Why:  "in the child: the host descriptor",

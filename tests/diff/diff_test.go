@@ -270,6 +270,7 @@ var cases = []testCase{
 	// Child processes.
 	{name: "exec/children", prog: "exec", env: withEnv(), want: exited(0)},
 	{name: "exec/children-cache-none", prog: "exec", env: withEnv(), ring0Args: []string{"--cache=none"}, want: exited(0)},
+	{name: "exec/pidfd", prog: "exec", args: []string{"pidfd"}, want: exited(0)},
 
 	// Signals.
 	{name: "signal/self", prog: "signal", args: []string{"self"}, want: exited(0)},

@@ -2,6 +2,8 @@
 // prints what they did: their output, their exit status, stdin piped to them, a child writing straight
 // to the inherited stdout and stderr, the environment passed to them, a child killed by a signal, and
 // the errors for programs that do not exist. It exits 1 if a result it can check is wrong.
+// "exec pidfd" uses pidfds instead (pidfd.go): clone(CLONE_PIDFD), pidfd_open, pidfd_send_signal,
+// pidfd_getfd, waitid(P_PIDFD), poll and epoll on a pidfd, one handed to a child, and their errors.
 package main
 
 import (
@@ -32,6 +34,14 @@ func status(err error) string {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "pidfd" {
+		pidfds()
+		if failed {
+			os.Exit(1)
+		}
+		return
+	}
+
 	// Output of a child.
 	out, err := exec.Command("echo", "hello from a child", "two  spaces").Output()
 	check("echo error", err, nil)

@@ -2,7 +2,10 @@ package ring0.syscall;
 
 import ring0.abi.Attempt;
 import ring0.abi.Errno;
+import ring0.abi.Fcntl;
 import ring0.abi.Syscalls;
+import ring0.abi.Sysno;
+import ring0.host.Host;
 import ring0.kernel.FileDescription;
 import ring0.kernel.Kernel;
 import ring0.kernel.Task;
@@ -31,6 +34,7 @@ import ring0.usermem.UserMemory;
 final class SysRing0 {
     static final int SYS_RING0_ATTACH = Syscalls.RING0_BASE;
     static final int SYS_RING0_HOSTFDS = Syscalls.RING0_BASE + 1;
+    static final int SYS_RING0_ADOPTFD = Syscalls.RING0_BASE + 2;
 
     private static final long ABI_OFF = 0, FLAGS = 8, ARGC = 16, ARGV = 24, SERVED = 40, HOST_CALLS = 168;
     private static final long ATTEMPT = HOST_CALLS + 8L * Syscalls.MAX;
@@ -50,6 +54,7 @@ final class SysRing0 {
     void register(SyscallTable table) {
         table.set(SYS_RING0_ATTACH, this::attach, "Ring0: the Go runtime attaches");
         table.set(SYS_RING0_HOSTFDS, this::hostFds, "Ring0: host descriptors for a fork");
+        table.set(SYS_RING0_ADOPTFD, this::adoptFd, "Ring0: a host descriptor made behind the kernel's back joins its table");
     }
 
     /** The runtime attaches, before any package init: it gets argv, envp and the served bitmap. */
@@ -107,5 +112,23 @@ final class SysRing0 {
             UserMemory.putInt(p, (int) h);
         }
         return 0;
+    }
+
+    /**
+     * Installs a host descriptor that the app was given by the host itself (the pidfd of a
+     * clone(CLONE_PIDFD), which Go makes on the host) in the app's table, close-on-exec, and returns
+     * its number there; the host descriptor is the kernel's from then on (closed with it). A table
+     * that is full closes it: EMFILE.
+     */
+    long adoptFd(Task t, long hostFd, long a1, long a2, long a3, long a4, long a5) {
+        if (hostFd < 0 || hostFd > Integer.MAX_VALUE) {
+            return -Errno.EBADF;
+        }
+        // The host's own check that it is an open descriptor, and close-on-exec there as every host descriptor the kernel holds.
+        long r = Host.fastCall(Sysno.SYS_FCNTL, hostFd, Fcntl.F_SETFD, Fcntl.FD_CLOEXEC);
+        if (r < 0) {
+            return r;
+        }
+        return HostPassthrough.installHost(kernel, (int) hostFd, true);
     }
 }

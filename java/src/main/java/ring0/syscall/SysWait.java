@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import ring0.abi.Errno;
 import ring0.fs.hostfs.HostCaches;
 import ring0.host.Host;
+import ring0.kernel.FileDescription;
 import ring0.kernel.Kernel;
 import ring0.kernel.Task;
 import ring0.usermem.UserMemory;
@@ -19,6 +20,7 @@ import ring0.usermem.UserMemory;
 final class SysWait {
     private static final int SYS_BIND = 49, SYS_WAIT4 = 61, SYS_WAITID = 247;
     private static final int AF_UNIX = 1;
+    private static final int P_PIDFD = 3;
     private static final long WNOWAIT = 0x01000000L;
     /** siginfo_t.si_pid, which waitid sets to 0 when WNOHANG finds no child ready. */
     private static final int SI_PID = 16;
@@ -32,7 +34,7 @@ final class SysWait {
 
     void register(SyscallTable t) {
         t.set(SYS_WAIT4, this::wait4, "host; the file caches learn that a child ended");
-        t.set(SYS_WAITID, this::waitid, "host; the file caches learn that a child ended");
+        t.set(SYS_WAITID, this::waitid, "host; the file caches learn that a child ended; P_PIDFD: the pidfd translated");
         SyscallHandler bind = t.handler(SYS_BIND);
         if (bind != null) {
             t.set(SYS_BIND, (task, a0, a1, a2, a3, a4, a5) -> bind(bind, task, a0, a1, a2, a3, a4, a5),
@@ -65,9 +67,25 @@ final class SysWait {
         return r;
     }
 
-    /** Implements waitid(2) on the host. */
+    /**
+     * Implements waitid(2) on the host. With P_PIDFD, id is the app's pidfd: the host's is passed
+     * (SysPidfd#hostPidfd: the host's errors are Linux's), with a reference held while the call sleeps, as
+     * Linux holds the file; no lock is held.
+     */
     long waitid(Task t, long idtype, long id, long infop, long options, long rusage, long a5) {
-        long r = Host.call(SYS_WAITID, idtype, id, infop, options, rusage, 0);
+        long r;
+        if ((int) idtype == P_PIDFD) {
+            FileDescription[] f = new FileDescription[1];
+            try {
+                r = Host.call(SYS_WAITID, idtype, SysPidfd.hostPidfd(kernel, id, f), infop, options, rusage, 0);
+            } finally {
+                if (f[0] != null) {
+                    f[0].put();
+                }
+            }
+        } else {
+            r = Host.call(SYS_WAITID, idtype, id, infop, options, rusage, 0);
+        }
         t.passedThrough[SYS_WAITID]++;
         HostCaches c = caches();
         if (c != null) {

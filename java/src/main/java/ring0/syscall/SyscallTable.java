@@ -24,9 +24,6 @@ public final class SyscallTable {
      * ENOSYS (and the kernel log says so once), so that Go and libraries take their fallbacks.
      */
     static final Map<String, String> UNSUPPORTED = Map.ofEntries(
-            Map.entry("pidfd_open", "pidfds: child processes are made on the host, by a clone the kernel does not see"),
-            Map.entry("pidfd_getfd", "pidfds"),
-            Map.entry("pidfd_send_signal", "pidfds"),
             Map.entry("io_uring_setup", "io_uring: its rings name descriptors the kernel would have to translate"),
             Map.entry("io_uring_enter", "io_uring"),
             Map.entry("io_uring_register", "io_uring"),
@@ -82,6 +79,7 @@ public final class SyscallTable {
         new SysSendfile(kernel).register(t);
         new SysExec(kernel).register(t);
         new SysWait(kernel).register(t);
+        new SysPidfd(kernel).register(t);
         new ring0.futex.Futex(kernel, kernel.futexes).register(t);
         new SysRing0(kernel, t, image).register(t);
         return t;

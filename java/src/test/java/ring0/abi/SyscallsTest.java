@@ -45,7 +45,7 @@ class SyscallsTest {
             {290, "eventfd2"}, {291, "epoll_create1"}, {292, "dup3"}, {293, "pipe2"}, {318, "getrandom"},
             {319, "memfd_create"}, {322, "execveat"}, {332, "statx"}, {434, "pidfd_open"},
             {436, "close_range"}, {437, "openat2"}, {439, "faccessat2"},
-            {1000, "ring0_attach"}, {1001, "ring0_hostfds"},
+            {1000, "ring0_attach"}, {1001, "ring0_hostfds"}, {1002, "ring0_adoptfd"},
         };
         for (Object[] k : known) {
             int nr = (Integer) k[0];
