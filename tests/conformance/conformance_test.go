@@ -12,8 +12,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
+	"ring0.dev/tests/internal/repo"
 	"sort"
 	"strings"
 	"testing"
@@ -127,12 +127,7 @@ func TestStdlib(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs standard-library test binaries in Ring0 (minutes): run without -short")
 	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := filepath.Dir(filepath.Dir(wd))
-	launcher := filepath.Join(root, "ring0")
+	launcher := repo.Launcher(repo.Root(t))
 	excluded := exclusions(t)
 	for _, pkg := range suite {
 		t.Run(pkg, func(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
+	"ring0.dev/tests/internal/repo"
 	"syscall"
 	"testing"
 	"time"
@@ -26,12 +26,9 @@ import (
 const maxLoss = 2500 * time.Millisecond
 
 func TestKillDuringWrites(t *testing.T) {
-	root := repoRoot(t)
-	ring0 := filepath.Join(root, "ring0")
-	bin := t.TempDir()
-	native, r0 := filepath.Join(bin, "writer.native"), filepath.Join(bin, "writer.ring0")
-	build(t, root, "go", "build", "-o", native, "./tests/durability/writer")
-	build(t, root, ring0, "build", "-o", r0, "./tests/durability/writer")
+	root := repo.Root(t)
+	ring0 := repo.Launcher(root)
+	native, r0 := repo.BuildBoth(t, root, "./tests/durability/writer", t.TempDir(), "writer")
 	for _, side := range []struct {
 		name string
 		argv func(dir string) []string
@@ -159,26 +156,4 @@ func checkUnsynced(t *testing.T, dir string, killed time.Time) (time.Duration, i
 		return killed.Sub(time.Time{}), 0
 	}
 	return killed.Sub(time.UnixMicro(last)), n
-}
-
-// repoRoot is the repository: two directories up from this package (go test's working directory).
-func repoRoot(t *testing.T) string {
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := filepath.Dir(filepath.Dir(wd))
-	if mod, err := os.ReadFile(filepath.Join(root, "go.mod")); err != nil || !bytes.HasPrefix(mod, []byte("module ring0.dev\n")) {
-		t.Fatalf("%s is not the ring0 repository root: run go test from the repository", root)
-	}
-	return root
-}
-
-func build(t *testing.T, dir, name string, args ...string) {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
 }

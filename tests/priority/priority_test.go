@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"ring0.dev/tests/internal/repo"
 	"strings"
 	"sync"
 	"testing"
@@ -49,22 +50,8 @@ func TestCheck(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a ring0 executable and boots a kernel per case: run without -short")
 	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := filepath.Dir(filepath.Dir(wd))
-	dir := t.TempDir()
-	native, r0 := filepath.Join(dir, "check"), filepath.Join(dir, "check.ring0")
-	build := func(name string, args ...string) {
-		cmd := exec.Command(name, args...)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-		}
-	}
-	build("go", "build", "-o", native, "./tests/priority/check")
-	build(filepath.Join(root, "ring0"), "build", "-o", r0, "./tests/priority/check")
+	root := repo.Root(t)
+	native, r0 := repo.BuildBoth(t, root, "./tests/priority/check", t.TempDir(), "check")
 
 	for _, c := range cases {
 		t.Run(c, func(t *testing.T) {

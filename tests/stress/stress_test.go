@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"ring0.dev/tests/internal/repo"
 	"strings"
 	"syscall"
 	"testing"
@@ -40,42 +41,18 @@ func duration(t *testing.T) time.Duration {
 }
 
 func TestStress(t *testing.T) {
-	root := repoRoot(t)
-	ring0 := filepath.Join(root, "ring0")
+	root := repo.Root(t)
+	ring0 := repo.Launcher(root)
 	d := duration(t)
 	bin := t.TempDir()
 	for _, prog := range programs {
 		t.Run(prog, func(t *testing.T) {
 			pkg := "./tests/stress/" + prog
-			native, r0 := filepath.Join(bin, prog+".native"), filepath.Join(bin, prog+".ring0")
-			build(t, root, "go", "build", "-o", native, pkg)
-			build(t, root, ring0, "build", "-o", r0, pkg)
+			native, r0 := repo.BuildBoth(t, root, pkg, bin, prog)
 			args := []string{"-duration", d.String()}
 			t.Run("native", func(t *testing.T) { run(t, d, append([]string{native}, args...)) })
 			t.Run("ring0", func(t *testing.T) { run(t, d, append([]string{ring0, "run", r0}, args...)) })
 		})
-	}
-}
-
-// repoRoot is the repository: two directories up from this package (go test's working directory).
-func repoRoot(t *testing.T) string {
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := filepath.Dir(filepath.Dir(wd))
-	if mod, err := os.ReadFile(filepath.Join(root, "go.mod")); err != nil || !bytes.HasPrefix(mod, []byte("module ring0.dev\n")) {
-		t.Fatalf("%s is not the ring0 repository root: run go test from the repository", root)
-	}
-	return root
-}
-
-func build(t *testing.T, dir, name string, args ...string) {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
 }
 
