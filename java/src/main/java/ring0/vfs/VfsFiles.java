@@ -97,4 +97,20 @@ public final class VfsFiles {
         }
         return b.isEmpty() ? "/" : b.toString();
     }
+
+    /**
+     * lseek of a file whose offset is a position in a sequence (seq_lseek, offset_dir_llseek, a
+     * directory's readdir position): SEEK_SET or SEEK_CUR to an offset that is not negative. Returns
+     * the new offset, or -EINVAL (also for SEEK_END and the others).
+     */
+    public static long seekSetOrCurrent(long position, long off, int whence) {
+        switch (whence) {
+            case Fcntl.SEEK_CUR -> off += position;
+            case Fcntl.SEEK_SET -> { }
+            default -> {
+                return -Errno.EINVAL;
+            }
+        }
+        return off < 0 ? -Errno.EINVAL : off;
+    }
 }

@@ -3,11 +3,11 @@ package ring0.fs.kernfs;
 import java.util.List;
 import ring0.abi.Dirent;
 import ring0.abi.Errno;
-import ring0.abi.Fcntl;
 import ring0.kernel.Task;
 import ring0.usermem.UserMemory;
 import ring0.vfs.Dentry;
 import ring0.vfs.Mount;
+import ring0.vfs.VfsFiles;
 
 /**
  * An open kernel directory. The listing is taken when a read starts at offset 0 (opendir, rewinddir)
@@ -67,18 +67,11 @@ final class KernDirectoryDescription extends KernFile {
     /** SEEK_SET and SEEK_CUR to an offset that is not negative (proc_readdir's generic llseek). */
     @Override
     public synchronized long lseek(Task t, long off, int whence) {
-        switch (whence) {
-            case Fcntl.SEEK_CUR -> off += offset;
-            case Fcntl.SEEK_SET -> { }
-            default -> {
-                return -Errno.EINVAL;
-            }
+        long r = VfsFiles.seekSetOrCurrent(offset, off, whence);
+        if (r >= 0) {
+            offset = r;
         }
-        if (off < 0) {
-            return -Errno.EINVAL;
-        }
-        offset = off;
-        return off;
+        return r;
     }
 
     @Override

@@ -1,14 +1,13 @@
 package ring0.fs.kernfs;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-
 import java.lang.foreign.MemorySegment;
 import ring0.abi.Errno;
-import ring0.abi.Fcntl;
 import ring0.kernel.Task;
 import ring0.usermem.UserMemory;
 import ring0.vfs.Dentry;
 import ring0.vfs.Mount;
+import ring0.vfs.VfsFiles;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * An open {@link TextFile}: an offset into the text last generated (fs/libfs.c
@@ -90,18 +89,11 @@ final class TextFileDescription extends KernFile {
     /** seq_lseek: SEEK_SET and SEEK_CUR to an offset that is not negative; SEEK_END is EINVAL. */
     @Override
     public synchronized long lseek(Task t, long off, int whence) {
-        switch (whence) {
-            case Fcntl.SEEK_CUR -> off += offset;
-            case Fcntl.SEEK_SET -> { }
-            default -> {
-                return -Errno.EINVAL;
-            }
+        long r = VfsFiles.seekSetOrCurrent(offset, off, whence);
+        if (r >= 0) {
+            offset = r;
         }
-        if (off < 0) {
-            return -Errno.EINVAL;
-        }
-        offset = off;
-        return off;
+        return r;
     }
 
     @Override

@@ -83,18 +83,11 @@ final class DirectoryDescription extends FileDescription implements VfsFile {
     /** offset_dir_llseek: SEEK_SET and SEEK_CUR to an offset that is not negative. */
     @Override
     public synchronized long lseek(Task t, long off, int whence) {
-        switch (whence) {
-            case Fcntl.SEEK_CUR -> off += offset;
-            case Fcntl.SEEK_SET -> { }
-            default -> {
-                return -Errno.EINVAL;
-            }
+        long r = VfsFiles.seekSetOrCurrent(offset, off, whence);
+        if (r >= 0) {
+            offset = r;
         }
-        if (off < 0) {
-            return -Errno.EINVAL;
-        }
-        offset = off;
-        return off;
+        return r;
     }
 
     @Override
