@@ -60,7 +60,7 @@ public final class FilesMicro {
         String only = System.getProperty("only");
         if (only != null) {
             Op op = switch (only) {
-                case "stat" -> () -> d(Sysno.SYS_NEWFSTATAT, Fcntl.AT_FDCWD, path, st, 0);
+                case "stat" -> () -> a(Sysno.SYS_NEWFSTATAT, Fcntl.AT_FDCWD, path, st, 0);
                 case "open" -> () -> d(Sysno.SYS_CLOSE, d(Sysno.SYS_OPENAT, Fcntl.AT_FDCWD, path, Fcntl.O_RDONLY | Fcntl.O_CLOEXEC, 0), 0, 0, 0);
                 case "append" -> () -> d(Sysno.SYS_WRITE, lf, buf, 1, 0);
                 default -> () -> d(Sysno.SYS_PREAD64, rf, buf, 4096, 0);
