@@ -331,6 +331,7 @@ public final class HostFileDescription extends HostBackedFile {
      * A cached description serves an attempt from the mapping or the tail when that needs no host call;
      * WOULD_BLOCK if it would (or a host call runs under the cache's monitor now); NEVER once it is the
      * host's (a description is never cached again after that, and one made without cache never is).
+     * A buffer access_ok refuses is left to the usual path (EFAULT there, even for 0 bytes).
      */
 
     @Override
@@ -339,7 +340,7 @@ public final class HostFileDescription extends HostBackedFile {
         if (!cached) {
             return ring0.abi.Attempt.NEVER;
         }
-        if (!c.attemptable()) {
+        if (!c.attemptable() || !UserMemory.accessOk(buf, count)) {
             return ring0.abi.Attempt.WOULD_BLOCK;
         }
         synchronized (c) {
@@ -364,7 +365,7 @@ public final class HostFileDescription extends HostBackedFile {
         if (!cached) {
             return ring0.abi.Attempt.NEVER;
         }
-        if (!c.attemptable()) {
+        if (!c.attemptable() || !UserMemory.accessOk(buf, count)) {
             return ring0.abi.Attempt.WOULD_BLOCK;
         }
         synchronized (c) {
@@ -393,7 +394,7 @@ public final class HostFileDescription extends HostBackedFile {
             return ring0.abi.Attempt.NEVER;
         }
         int f = statusFlags();
-        if ((f & (Fcntl.O_DSYNC | Fcntl.O_SYNC)) != 0 || !c.attemptable()) {
+        if ((f & (Fcntl.O_DSYNC | Fcntl.O_SYNC)) != 0 || !c.attemptable() || !UserMemory.accessOk(buf, count)) {
             return ring0.abi.Attempt.WOULD_BLOCK; // a synchronous write asks the host
         }
         synchronized (c) {
@@ -722,6 +723,25 @@ public final class HostFileDescription extends HostBackedFile {
             setStatusFlags((int) arg);
         }
         return r;
+    }
+
+    /**
+     * {@link #fcntl} in attempt mode: F_GETFL and F_SETFL of a cached description are the kernel's
+     * (os.Open sets and clears O_NONBLOCK with them: a NEVER here would keep every later read and
+     * write of the descriptor from being attempted); the rest would block.
+     */
+    @Override
+    public long attemptFcntl(Task t, int cmd, long arg) {
+        if (!cached) {
+            return ring0.abi.Attempt.NEVER;
+        }
+        if (cmd == F_GETFL) {
+            return statusFlags();
+        }
+        if (cmd == F_SETFL && (arg & (Fcntl.O_DIRECT | Fcntl.O_ASYNC)) == 0) {
+            return setStatusFlags((int) arg);
+        }
+        return ring0.abi.Attempt.WOULD_BLOCK;
     }
 
     /** flock(2) on the description's own host descriptor: it holds against other processes and descriptions. */
