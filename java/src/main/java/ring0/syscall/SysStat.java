@@ -31,6 +31,7 @@ final class SysStat {
         t.set(Sysno.SYS_STAT, (task, a0, a1, a2, a3, a4, a5) -> fstatat(task, Fcntl.AT_FDCWD, a0, a1, 0), "full");
         t.set(Sysno.SYS_LSTAT, (task, a0, a1, a2, a3, a4, a5) -> fstatat(task, Fcntl.AT_FDCWD, a0, a1, Fcntl.AT_SYMLINK_NOFOLLOW), "full");
         t.set(Sysno.SYS_NEWFSTATAT, (task, a0, a1, a2, a3, a4, a5) -> fstatat(task, a0, a1, a2, a3), "full");
+        t.setAttempt(Sysno.SYS_NEWFSTATAT, (task, a0, a1, a2, a3, a4, a5) -> attemptFstatat(task, a0, a1, a2, a3));
         t.set(Sysno.SYS_STATX, this::statx, "full; the host's fields for host files");
         t.set(Sysno.SYS_ACCESS, (task, a0, a1, a2, a3, a4, a5) -> faccessat(task, Fcntl.AT_FDCWD, a0, a1, 0), "full");
         t.set(Sysno.SYS_FACCESSAT, (task, a0, a1, a2, a3, a4, a5) -> faccessat(task, a0, a1, a2, 0), "full");
@@ -50,13 +51,42 @@ final class SysStat {
                 return -Errno.EINVAL;
             }
             r = vfs.walk.pathInit(t, (int) dirfd);
-            if (r == 0) {
+            if (r == 0 && vfs.walk.walkFast(t) != 0) {
                 r = vfs.walk.walk(t);
             }
             if (r < 0) {
                 return r;
             }
             return nd.file != null ? nd.file.fstat(t, buf) : VfsFiles.stat(t, nd.mount(), nd.dentry(), buf);
+        } finally {
+            nd.release();
+        }
+    }
+
+    /**
+     * newfstatat(2) in attempt mode: served if the walk goes through trusted cached names only
+     * ({@link ring0.vfs.PathWalk#walkFast}) and the attributes are at hand; otherwise WOULD_BLOCK
+     * (never NEVER: the first argument is not a descriptor Go could mark).
+     */
+    private long attemptFstatat(Task t, long dirfd, long path, long buf, long flagsArg) {
+        int flags = (int) flagsArg;
+        if ((flags & ~STAT_FLAGS) != 0 || (flags & Fcntl.AT_EMPTY_PATH) != 0) {
+            return ring0.abi.Attempt.WOULD_BLOCK;
+        }
+        Nameidata nd = t.nd;
+        try {
+            long r = vfs.walk.getname(t, path, lookupFlags(flags), 0);
+            if (r < 0) {
+                return r;
+            }
+            r = vfs.walk.pathInit(t, (int) dirfd);
+            if (r < 0) {
+                return r;
+            }
+            if (nd.file != null || vfs.walk.walkFast(t) != 0) {
+                return ring0.abi.Attempt.WOULD_BLOCK;
+            }
+            return VfsFiles.statAttempt(t, nd.mount(), nd.dentry(), buf);
         } finally {
             nd.release();
         }
@@ -76,7 +106,7 @@ final class SysStat {
                 return -Errno.EINVAL;
             }
             r = vfs.walk.pathInit(t, (int) dirfd);
-            if (r == 0) {
+            if (r == 0 && vfs.walk.walkFast(t) != 0) {
                 r = vfs.walk.walk(t);
             }
             if (r < 0) {

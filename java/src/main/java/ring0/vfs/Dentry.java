@@ -270,6 +270,12 @@ public final class Dentry {
         }
     }
 
+    /** The cached child named probe, without a reference (the fast walk); null if none. */
+    Dentry peekChild(Name probe) {
+        ConcurrentHashMap<Name, Dentry> m = children;
+        return m == null ? null : m.get(probe);
+    }
+
     /**
      * Hashes child (d_add), unless another dentry of that name got there first: then that one is
      * returned with a reference, and child is left unhashed for the caller to put.

@@ -44,6 +44,16 @@ public abstract class Filesystem {
         return 1;
     }
 
+    /**
+     * {@link #revalidate} for a walk that takes no references and makes no host call (the fast walk of
+     * {@link PathWalk}): 0 if it cannot tell at once (the walk goes the usual way), 1 if the child is
+     * valid, 2 if it is, and is a hit of the host file caches (counted by the walk when it succeeds).
+     * Nothing is counted or changed. Default: 1, as {@link #revalidate}'s default.
+     */
+    public int revalidateFast(Task t, Dentry child) {
+        return 1;
+    }
+
     /** Whether an unused dentry stays cached (the opposite of Linux's d_delete). Default: no. */
     public boolean retain(Dentry d) {
         return false;

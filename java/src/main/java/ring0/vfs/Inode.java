@@ -97,6 +97,15 @@ public abstract class Inode {
     }
 
     /**
+     * {@link #getattr} in attempt mode (ring0.abi.Attempt): 0 with k filled if the attributes are at
+     * hand (no host call, no lock held long), else Attempt.WOULD_BLOCK with nothing done or counted.
+     * Default: would block.
+     */
+    public long getattrAttempt(Task t, Dentry d, Kstat k) {
+        return ring0.abi.Attempt.WOULD_BLOCK;
+    }
+
+    /**
      * permission: may c access this file as mask (Permission.MAY_*) says? 0 or -EACCES. Default:
      * generic_permission on mode, uid and gid.
      */

@@ -44,6 +44,14 @@ public final class Name {
         this.hash = h;
     }
 
+    /** Points this probe at buf[off, off+len), whose hash (as {@link #set} computes it) is h. */
+    void set(byte[] buf, int off, int len, int h) {
+        this.buf = buf;
+        this.off = off;
+        this.len = len;
+        this.hash = h;
+    }
+
     /** A stored copy of this name (of a probe: of the component it points at). */
     Name copy() {
         return of(Arrays.copyOfRange(buf, off, off + len));

@@ -576,7 +576,7 @@ public final class Namei {
             return openTmpfile(t, nd, flags, mode);
         }
         if ((flags & Fcntl.O_CREAT) == 0) {
-            r = vfs.walk.walk(t);
+            r = vfs.walk.walkFast(t) == 0 ? 0 : vfs.walk.walk(t);
             if (r < 0) {
                 return r;
             }

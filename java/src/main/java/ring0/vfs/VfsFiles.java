@@ -48,6 +48,29 @@ public final class VfsFiles {
         return 0;
     }
 
+    /** {@link #stat} in attempt mode: Attempt.WOULD_BLOCK, with nothing done, if the inode would ask the host. */
+    public static long statAttempt(Task t, Mount m, Dentry d, long buf) {
+        Kstat k = t.nd.kstat;
+        k.clear();
+        long r = d.inode().getattrAttempt(t, d, k);
+        if (r != 0) {
+            return r;
+        }
+        if (k.devMajor == 0 && k.devMinor == 0) {
+            k.devMajor = d.fs().devMajor();
+            k.devMinor = d.fs().devMinor();
+        }
+        if ((k.mask & Stat.STATX_MNT_ID) == 0) {
+            k.mntId = m.id;
+            k.mask |= Stat.STATX_MNT_ID;
+        }
+        if (!UserMemory.canWrite(buf, Stat.STAT_SIZE)) {
+            return -Errno.EFAULT;
+        }
+        Stat.writeStat(k, buf);
+        return 0;
+    }
+
     /** statx(2) of (m, d) into the app's struct statx at buf. */
     public static long statx(Task t, Mount m, Dentry d, long buf) {
         Kstat k = t.nd.kstat;

@@ -853,6 +853,15 @@ final class FileCache {
         if (fd < 0) {
             return;
         }
+        hostBusy++;
+        try {
+            refreshSizeLocked0(t);
+        } finally {
+            hostBusy--;
+        }
+    }
+
+    private void refreshSizeLocked0(Task t) {
         long epoch = caches.epoch();
         MemorySegment s = t != null ? t.scratch : null;
         if (s == null) {
@@ -976,6 +985,15 @@ final class FileCache {
      * close). Preconditions: holds this.
      */
     long flushLocked(Task t, int reason) {
+        hostBusy++;
+        try {
+            return flushLocked0(t, reason);
+        } finally {
+            hostBusy--;
+        }
+    }
+
+    private long flushLocked0(Task t, int reason) {
         if (tailLen == 0) {
             if (tail != 0) {
                 caches.releaseTail(this, tail);
@@ -1096,6 +1114,128 @@ final class FileCache {
                 flushLocked(t, CacheStats.FLUSH_OTHER);
             }
         }
+    }
+
+    // ---- attempt mode (ring0.abi.Attempt) ------------------------------------------------------
+
+    /**
+     * Host calls in progress under this monitor (flushes, size refreshes): an attempt does not wait
+     * for the monitor while one runs. Written under the monitor; read without it.
+     */
+    volatile int hostBusy;
+
+    /** Whether an attempt may take the monitor now (no host call runs under it). */
+    boolean attemptable() {
+        return hostBusy == 0;
+    }
+
+    /** Whether [off, off + n) of the host file is in mapped chunks (writable ones for a write). Preconditions: holds this. */
+    private boolean mappedLocked(long off, long n, boolean write) {
+        if (write && !chunksWritable) {
+            return false;
+        }
+        long[] c = chunks;
+        for (long i = off >>> CHUNK_SHIFT, last = (off + n - 1) >>> CHUNK_SHIFT; i <= last; i++) {
+            if (i >= c.length || c[(int) i] == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #readLocked} in attempt mode: the same result if it needs no host call (no size to ask,
+     * the pieces mapped, a small read), else {@link ring0.abi.Attempt#WOULD_BLOCK} with nothing done.
+     * Preconditions: holds this; count > 0.
+     */
+    long attemptReadLocked(Task t, long buf, long count, long off) {
+        if (sizeStale || noMap || count >= DIRECT_MIN) {
+            return ring0.abi.Attempt.WOULD_BLOCK;
+        }
+        long size = hostSize + tailLen;
+        if (off >= size) {
+            return caches.valid(stamp) ? 0 : ring0.abi.Attempt.WOULD_BLOCK;
+        }
+        long n = Math.min(count, size - off);
+        long m = off < hostSize ? Math.min(n, hostSize - off) : 0;
+        if (m > 0 && !mappedLocked(off, m, false)) {
+            return ring0.abi.Attempt.WOULD_BLOCK;
+        }
+        if (!UserMemory.canWrite(buf, n)) {
+            return -Errno.EFAULT;
+        }
+        try {
+            for (long done = 0; done < m; ) {
+                long o = off + done, in = o & (CHUNK - 1), k = Math.min(m - done, CHUNK - in);
+                MemorySegment.copy(UserMemory.ALL, chunks[(int) (o >>> CHUNK_SHIFT)] + in, UserMemory.ALL, buf + done, k);
+                done += k;
+            }
+            if (m < n) {
+                MemorySegment.copy(UserMemory.ALL, tail + (off + m - hostSize), UserMemory.ALL, buf + m, n - m);
+            }
+        } catch (InternalError e) {
+            return ring0.abi.Attempt.WOULD_BLOCK; // a fault: the usual path sorts it out (and counts it)
+        }
+        long[] c = t.cacheCounters;
+        c[CacheStats.READ_CACHED]++;
+        c[CacheStats.READ_CACHED_BYTES] += n;
+        return n;
+    }
+
+    /**
+     * {@link #writeLocked} in attempt mode: the same result if it needs no host call (inside mapped
+     * pieces, or into the tail buffer the file already holds, with room), else
+     * {@link ring0.abi.Attempt#WOULD_BLOCK} with nothing done. Preconditions: holds this; n > 0 and
+     * within the file size limit.
+     */
+    long attemptWriteLocked(Task t, long buf, long n, long off) {
+        if (sizeStale || noMap || n >= DIRECT_MIN || appMapped || !caches.writebackAllowed()) {
+            return ring0.abi.Attempt.WOULD_BLOCK;
+        }
+        long end = off + n;
+        long m = off < hostSize ? Math.min(n, hostSize - off) : 0;
+        if (m > 0 && !mappedLocked(off, m, true)) {
+            return ring0.abi.Attempt.WOULD_BLOCK;
+        }
+        if (m < n && (tail == 0 || off + m > hostSize + tailLen || end - hostSize > HostCaches.TAIL_SIZE)) {
+            return ring0.abi.Attempt.WOULD_BLOCK;
+        }
+        if (!UserMemory.canRead(buf, n)) {
+            return -Errno.EFAULT;
+        }
+        if (m < n) {
+            // The tail first: a fault in the app's buffer leaves nothing done.
+            try {
+                MemorySegment.copy(UserMemory.ALL, buf + m, UserMemory.ALL, tail + (off + m - hostSize), n - m);
+            } catch (InternalError e) {
+                return ring0.abi.Attempt.WOULD_BLOCK;
+            }
+        }
+        if (m > 0) {
+            mappedDirty = true;
+            if (!blocksStale && sparseLocked(hostSize)) {
+                blocksStale = true;
+            }
+            try {
+                for (long done = 0; done < m; ) {
+                    long o = off + done, in = o & (CHUNK - 1), k = Math.min(m - done, CHUNK - in);
+                    MemorySegment.copy(UserMemory.ALL, buf + done, UserMemory.ALL, chunks[(int) (o >>> CHUNK_SHIFT)] + in, k);
+                    done += k;
+                }
+            } catch (InternalError e) {
+                // The host file shrank under the mapping (or the buffer faulted): the usual path writes
+                // it all again and sorts it out; the tail bytes copied above are not counted yet.
+                return ring0.abi.Attempt.WOULD_BLOCK;
+            }
+        }
+        if (m < n) {
+            tailLen = Math.max(tailLen, end - hostSize);
+        }
+        modifiedLocked();
+        long[] c = t.cacheCounters;
+        c[CacheStats.WRITE_CACHED]++;
+        c[CacheStats.WRITE_CACHED_BYTES] += n;
+        return n;
     }
 
     /** A host descriptor of the file changed it (a promoted description wrote or truncated): ask the size again. */

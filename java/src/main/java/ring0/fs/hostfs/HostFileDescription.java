@@ -325,6 +325,98 @@ public final class HostFileDescription extends HostBackedFile {
         return afterHostWrite(Host.call(SYS_PWRITE64, own, buf, count, offset, 0, 0));
     }
 
+    // ---- attempt mode (ring0.abi.Attempt) ------------------------------------------------------
+
+    /*
+     * A cached description serves an attempt from the mapping or the tail when that needs no host call;
+     * WOULD_BLOCK if it would (or a host call runs under the cache's monitor now); NEVER once it is the
+     * host's (a description is never cached again after that, and one made without cache never is).
+     * A buffer access_ok refuses is left to the usual path (EFAULT there, even for 0 bytes).
+     */
+
+    @Override
+    public long attemptRead(Task t, long buf, long count) {
+        FileCache c = fc;
+        if (!cached) {
+            return ring0.abi.Attempt.NEVER;
+        }
+        if (!c.attemptable() || !UserMemory.accessOk(buf, count)) {
+            return ring0.abi.Attempt.WOULD_BLOCK;
+        }
+        synchronized (c) {
+            if (!cached) {
+                return ring0.abi.Attempt.NEVER;
+            }
+            long n = clamp(count);
+            if (n == 0) {
+                return 0;
+            }
+            long r = c.attemptReadLocked(t, buf, n, pos);
+            if (r > 0) {
+                pos += r;
+            }
+            return r;
+        }
+    }
+
+    @Override
+    public long attemptPread(Task t, long buf, long count, long offset) {
+        FileCache c = fc;
+        if (!cached) {
+            return ring0.abi.Attempt.NEVER;
+        }
+        if (!c.attemptable() || !UserMemory.accessOk(buf, count)) {
+            return ring0.abi.Attempt.WOULD_BLOCK;
+        }
+        synchronized (c) {
+            if (!cached) {
+                return ring0.abi.Attempt.NEVER;
+            }
+            long n = clamp(count);
+            return n == 0 ? 0 : c.attemptReadLocked(t, buf, n, offset);
+        }
+    }
+
+    @Override
+    public long attemptWrite(Task t, long buf, long count) {
+        return attemptWrite(t, buf, count, -1);
+    }
+
+    @Override
+    public long attemptPwrite(Task t, long buf, long count, long offset) {
+        return attemptWrite(t, buf, count, offset);
+    }
+
+    /** write (offset -1: at the description's offset) or pwrite in attempt mode. */
+    private long attemptWrite(Task t, long buf, long count, long offset) {
+        FileCache c = fc;
+        if (!cached) {
+            return ring0.abi.Attempt.NEVER;
+        }
+        int f = statusFlags();
+        if ((f & (Fcntl.O_DSYNC | Fcntl.O_SYNC)) != 0 || !c.attemptable() || !UserMemory.accessOk(buf, count)) {
+            return ring0.abi.Attempt.WOULD_BLOCK; // a synchronous write asks the host
+        }
+        synchronized (c) {
+            if (!cached) {
+                return ring0.abi.Attempt.NEVER;
+            }
+            long n = clamp(count);
+            if (n == 0) {
+                return 0;
+            }
+            long off = (f & Fcntl.O_APPEND) != 0 ? c.sizeLocked() : offset < 0 ? pos : offset;
+            if (limit(n, off) != n) {
+                return ring0.abi.Attempt.WOULD_BLOCK; // EFBIG or a short write: the usual path
+            }
+            long r = c.attemptWriteLocked(t, buf, n, off);
+            if (r > 0 && offset < 0) {
+                pos = off + r;
+            }
+            return r;
+        }
+    }
+
     /**
      * generic_write_check_limits: a write of n (> 0) bytes at off stops at the filesystem's largest
      * file (s_maxbytes), and one that starts there is EFBIG. Preconditions: holds fc.
@@ -631,6 +723,25 @@ public final class HostFileDescription extends HostBackedFile {
             setStatusFlags((int) arg);
         }
         return r;
+    }
+
+    /**
+     * {@link #fcntl} in attempt mode: F_GETFL and F_SETFL of a cached description are the kernel's
+     * (os.Open sets and clears O_NONBLOCK with them: a NEVER here would keep every later read and
+     * write of the descriptor from being attempted); the rest would block.
+     */
+    @Override
+    public long attemptFcntl(Task t, int cmd, long arg) {
+        if (!cached) {
+            return ring0.abi.Attempt.NEVER;
+        }
+        if (cmd == F_GETFL) {
+            return statusFlags();
+        }
+        if (cmd == F_SETFL && (arg & (Fcntl.O_DIRECT | Fcntl.O_ASYNC)) == 0) {
+            return setStatusFlags((int) arg);
+        }
+        return ring0.abi.Attempt.WOULD_BLOCK;
     }
 
     /** flock(2) on the description's own host descriptor: it holds against other processes and descriptions. */

@@ -135,6 +135,16 @@ public final class HostFilesystem extends Filesystem {
         return 1;
     }
 
+    /** The stamp check of {@link #revalidate}, without counting: 2 if trusted now, else 0. */
+    @Override
+    public int revalidateFast(Task t, Dentry child) {
+        if (child.parent() == null) {
+            return 1;
+        }
+        HostCaches c = caches;
+        return child.inode() != null && c.valid(child.time()) ? 2 : 0;
+    }
+
     /**
      * With caches, an unused dentry stays (a negative one too: a name known missing), until the
      * caches prune it; without, it is dropped (and its directory descriptor closed) at once.

@@ -201,6 +201,27 @@ class HostInode extends Inode {
      * or by name.
      */
     @Override
+    public long getattrAttempt(Task t, Dentry d, Kstat k) {
+        FileCache fc = fileCache();
+        if (fc != null) {
+            if (!fc.attemptable() || !fc.getattr(t, k)) {
+                return ring0.abi.Attempt.WOULD_BLOCK;
+            }
+        } else if (attrs != null) {
+            synchronized (attrs) {
+                if (!caches().valid(stamp)) {
+                    return ring0.abi.Attempt.WOULD_BLOCK;
+                }
+                FileCache.copy(attrs, k);
+            }
+        } else {
+            return ring0.abi.Attempt.WOULD_BLOCK;
+        }
+        t.cacheCounters[CacheStats.ATTR_HIT]++;
+        return 0;
+    }
+
+    @Override
     public long getattr(Task t, Dentry d, Kstat k) {
         FileCache fc = fileCache();
         if (fc != null) {

@@ -71,6 +71,12 @@ public abstract class KernFilesystem extends Filesystem {
     /** statfs f_type, for a filesystem without a host directory. */
     protected abstract long magic();
 
+    /** Kernel files are revalidated by their inodes: the usual walk. */
+    @Override
+    public int revalidateFast(Task t, Dentry child) {
+        return 0;
+    }
+
     @Override
     public int revalidate(Task t, Dentry child) {
         if (child.isMountpoint()) {
