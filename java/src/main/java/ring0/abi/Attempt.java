@@ -24,7 +24,9 @@ public final class Attempt {
      * The answer "would block, and so would every attempt on this descriptor" (Go's ring0Never): a
      * description that never serves attempts (a host file). Go then marks the descriptor (the call's
      * first argument) in ring0Shared.noAttempt and stops attempting it; the kernel clears the mark
-     * when it installs a description at that number ({@link ring0.kernel.FdTable}).
+     * when it installs a description at that number ({@link ring0.kernel.FdTable}). Never the answer
+     * of a call whose first argument is not the descriptor attempted (newfstatat's and openat's is a
+     * directory descriptor, which Go would mark all the same): those answer {@link #WOULD_BLOCK}.
      */
     public static final long NEVER = Long.MIN_VALUE + 1;
 

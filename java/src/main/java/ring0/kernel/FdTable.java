@@ -113,12 +113,31 @@ public final class FdTable {
                 return null;
             }
             FileDescription f = t[fd];
-            SLOT.setRelease(t, fd, null);
-            setCloexecLocked(fd, false);
-            if (fd < lowestFree) {
-                lowestFree = fd;
-            }
+            removeLocked(t, fd);
             return f;
+        }
+    }
+
+    /**
+     * Removes fd from the table if f is still its description (close in attempt mode, which looked
+     * at f first); returns whether it did. The caller then puts f's reference.
+     */
+    public boolean removeIf(int fd, FileDescription f) {
+        synchronized (lock) {
+            FileDescription[] t = files;
+            if (fd < 0 || fd >= t.length || t[fd] != f || f == null) {
+                return false;
+            }
+            removeLocked(t, fd);
+            return true;
+        }
+    }
+
+    private void removeLocked(FileDescription[] t, int fd) {
+        SLOT.setRelease(t, fd, null);
+        setCloexecLocked(fd, false);
+        if (fd < lowestFree) {
+            lowestFree = fd;
         }
     }
 

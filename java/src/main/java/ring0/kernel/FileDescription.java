@@ -238,6 +238,14 @@ public abstract class FileDescription {
      * block, as every attempt on this description will).
      */
 
+    /**
+     * close(2) in attempt mode: whether dropping the last reference now ({@link #release}) would make
+     * no host call and not block. Default: false (close goes the usual way).
+     */
+    public boolean releaseQuiet() {
+        return false;
+    }
+
     /** read(2) in attempt mode. */
     public long attemptRead(Task t, long buf, long count) {
         return Attempt.NEVER;

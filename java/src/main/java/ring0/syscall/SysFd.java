@@ -30,6 +30,25 @@ final class SysFd {
         table.set(Sysno.SYS_FCNTL, this::fcntl, "full: descriptor commands here, the rest by the file");
         table.set(Sysno.SYS_IOCTL, this::ioctl, "full: FIOCLEX/FIONCLEX here, the rest by the file");
         table.setAttempt(Sysno.SYS_FCNTL, this::attemptFcntl);
+        table.setAttempt(Sysno.SYS_CLOSE, this::attemptClose);
+    }
+
+    /**
+     * close(2) in attempt mode (ring0.abi.Attempt): served if the description's release, should this
+     * be its last reference, makes no host call ({@link FileDescription#releaseQuiet}); else
+     * WOULD_BLOCK with nothing done (never NEVER: the descriptor is going anyway).
+     */
+    long attemptClose(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        int fd = (int) a0;
+        FileDescription f = fds.peek(fd);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        if (!f.releaseQuiet() || !fds.removeIf(fd, f)) {
+            return Attempt.WOULD_BLOCK;
+        }
+        long r = f.put();
+        return r < 0 ? r : 0;
     }
 
     /**

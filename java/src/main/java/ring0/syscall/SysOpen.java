@@ -44,6 +44,7 @@ final class SysOpen {
     void register(SyscallTable t) {
         t.set(Sysno.SYS_OPEN, (task, a0, a1, a2, a3, a4, a5) -> openat(task, Fcntl.AT_FDCWD, a0, a1, a2, 0, false), "full");
         t.set(Sysno.SYS_OPENAT, (task, a0, a1, a2, a3, a4, a5) -> openat(task, a0, a1, a2, a3, 0, false), "full");
+        t.setAttempt(Sysno.SYS_OPENAT, (task, a0, a1, a2, a3, a4, a5) -> attemptOpenat(task, a0, a1, a2));
         t.set(Sysno.SYS_CREAT, (task, a0, a1, a2, a3, a4, a5) -> openat(task, Fcntl.AT_FDCWD, a0,
                 Fcntl.O_CREAT | Fcntl.O_WRONLY | Fcntl.O_TRUNC, a1, 0, false), "full");
         t.set(Sysno.SYS_OPENAT2, this::openat2, "full; RESOLVE_CACHED is always EAGAIN (no cache), NO_MAGICLINKS is moot");
@@ -72,6 +73,38 @@ final class SysOpen {
         try {
             r = vfs.namei.open(t, (int) dirfd, path, flags, Stat.S_IFREG | mode, resolve);
             if (r < 0) {
+                return r;
+            }
+            FileDescription f = nd.takeFile();
+            int fd = kernel.fds.install(f, 0, (flags & Fcntl.O_CLOEXEC) != 0);
+            if (fd < 0) {
+                f.put();
+            }
+            return fd;
+        } finally {
+            nd.release();
+        }
+    }
+
+    /** Flags whose opens are never attempted: they create, truncate, or open other than a regular file's data. */
+    private static final int NOT_ATTEMPTED = Fcntl.O_CREAT | TMPFILE_BIT | Fcntl.O_TRUNC | Fcntl.O_PATH | Fcntl.O_DIRECT
+            | Fcntl.O_DIRECTORY | Fcntl.O_NOATIME;
+
+    /**
+     * openat(2) in attempt mode (ring0.abi.Attempt): an open that creates nothing, of a file the VFS
+     * reaches and opens with no host call ({@link ring0.vfs.Namei#openAttempt}); else WOULD_BLOCK
+     * with nothing done (never NEVER: the first argument is a directory descriptor, which Go would
+     * mark). The new description gets the lowest free descriptor, as in {@link #openat}.
+     */
+    private long attemptOpenat(Task t, long dirfd, long path, long flagsArg) {
+        int flags = ((int) flagsArg & Fcntl.VALID_OPEN_FLAGS) | Fcntl.O_LARGEFILE;
+        if ((flags & NOT_ATTEMPTED) != 0) {
+            return ring0.abi.Attempt.WOULD_BLOCK;
+        }
+        Nameidata nd = t.nd;
+        try {
+            long r = vfs.namei.openAttempt(t, (int) dirfd, path, flags);
+            if (r != 0) {
                 return r;
             }
             FileDescription f = nd.takeFile();

@@ -210,6 +210,15 @@ public abstract class Inode {
     public abstract long open(Task t, Nameidata nd, Mount m, Dentry d, int flags);
 
     /**
+     * {@link #open} in attempt mode (ring0.abi.Attempt), for an open without O_CREAT, O_TRUNC, O_PATH
+     * or O_DIRECT of a regular file the VFS checked as for open: the same result if it needs no host
+     * call, else Attempt.WOULD_BLOCK with nothing done or counted. Default: would block.
+     */
+    public long openAttempt(Task t, Nameidata nd, Mount m, Dentry d, int flags) {
+        return ring0.abi.Attempt.WOULD_BLOCK;
+    }
+
+    /**
      * atomic_open: for a filesystem where creating and opening are one step, creates child
      * (negative, in this directory) and opens it as {@link #open} does. Returns 0, -errno, or
      * {@link #NO_ATOMIC_OPEN} for "create, then open" (the default).

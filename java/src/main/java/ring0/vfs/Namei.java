@@ -638,6 +638,37 @@ public final class Namei {
     }
 
     /**
+     * {@link #open} in attempt mode (ring0.abi.Attempt), for flags without O_CREAT, O_TMPFILE, O_TRUNC,
+     * O_PATH, O_DIRECT or O_DIRECTORY: served if the path walks through trusted cached names only
+     * ({@link PathWalk#walkFast}) to a regular file whose filesystem opens it with no host call
+     * ({@link Inode#openAttempt}); else Attempt.WOULD_BLOCK with nothing done. The walk's own errors
+     * (EFAULT, ENOENT for "", ENAMETOOLONG, EBADF, ENOTDIR of dirfd) are the call's. On success the new
+     * description is in nd.file, as for open.
+     */
+    public long openAttempt(Task t, int dirfd, long path, int flags) {
+        Nameidata nd = t.nd;
+        long r = vfs.walk.start(t, dirfd, path, (flags & Fcntl.O_NOFOLLOW) == 0 ? Nameidata.LOOKUP_FOLLOW : 0, 0);
+        if (r < 0) {
+            return r;
+        }
+        if (vfs.walk.walkFast(t) != 0) {
+            return ring0.abi.Attempt.WOULD_BLOCK;
+        }
+        Dentry d = nd.dentry;
+        Inode i = d.inode();
+        if (i.type() != Stat.S_IFREG) {
+            return ring0.abi.Attempt.WOULD_BLOCK;
+        }
+        if (!i.fs().checksPermissions()) {
+            r = i.permission(t, d, vfs.credentials(), accessMode(flags));
+            if (r < 0) {
+                return r;
+            }
+        }
+        return i.openAttempt(t, nd, nd.mount, d, flags);
+    }
+
+    /**
      * The negative child of an open with O_CREAT: may_o_create, then atomic_open or create and
      * open. Preconditions: the directory's lock is held.
      */

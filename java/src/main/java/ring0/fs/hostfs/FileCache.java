@@ -267,6 +267,23 @@ final class FileCache {
         return 0;
     }
 
+    /** Whether {@link #openLocked} would succeed with no host call. Preconditions: holds this. */
+    boolean openableLocked(boolean write) {
+        return !uncacheable && fd >= 0 && (!write || fdWritable);
+    }
+
+    /**
+     * Whether {@link #released} (flushing, with a reusable description) would make no host call now:
+     * nothing dirty to write, no POSIX lock to drop, and either another open remains or the last
+     * one's release keeps the cache (a link, no retired descriptor). Preconditions: holds this.
+     */
+    boolean releaseQuietLocked() {
+        if (hostBusy != 0 || tailLen != 0 || tail != 0 || mappedDirty || posixLocked || error != 0) {
+            return false;
+        }
+        return opens > 1 || (opens == 1 && links > 0 && retiredFd < 0);
+    }
+
     /** generic_permission on the cached mode and owner. Preconditions: holds this. */
     long permissionLocked(Credentials c, int mask) {
         return Permission.generic(c, attrs.mode, attrs.uid, attrs.gid, mask);

@@ -397,6 +397,11 @@ public final class HostCaches {
      * Closes the descriptors of idle cached files beyond {@link #MAX_DATA_FDS}, those unused longest
      * first (a clock sweep). Called with no FileCache's monitor held.
      */
+    /** Whether {@link #trimDataFds} would close descriptors (host calls) now. */
+    boolean dataFdsOver() {
+        return dataFds > MAX_DATA_FDS;
+    }
+
     void trimDataFds() {
         if (dataFds <= MAX_DATA_FDS) {
             return; // hot path (every cached open): one volatile read

@@ -184,6 +184,20 @@ public final class HostFileDescription extends HostBackedFile {
         return VfsFiles.describe(mount(), dentry());
     }
 
+    /**
+     * A cached description with no host descriptor of its own, whose cache has nothing to write or
+     * unlock and stays ({@link FileCache#releaseQuietLocked}), of a name that stays cached.
+     */
+    @Override
+    public boolean releaseQuiet() {
+        if (!cached || own >= 0 || fc == null || dentry().isUnlinked()) {
+            return false;
+        }
+        synchronized (fc) {
+            return fc.releaseQuietLocked();
+        }
+    }
+
     /** Closes the description's host descriptor; the cache writes what is dirty (close). */
     @Override
     protected long releaseHost() {

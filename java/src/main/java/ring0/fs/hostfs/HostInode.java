@@ -566,6 +566,41 @@ class HostInode extends Inode {
         return 0;
     }
 
+    /**
+     * {@link #open} in attempt mode: {@link #openCached} when it needs no host call (fresh attributes,
+     * the cache's descriptor already open for the access, the bits allow it, no descriptor to trim);
+     * else Attempt.WOULD_BLOCK with nothing done. The caller excluded O_CREAT, O_TRUNC, O_PATH, O_DIRECT.
+     */
+    @Override
+    public long openAttempt(Task t, Nameidata nd, Mount m, Dentry d, int flags) {
+        FileCache fc = fileCache();
+        Credentials c = caches().creds;
+        if (fc == null || c == null || (flags & Fcntl.O_NOATIME) != 0 || caches().dataFdsOver()) {
+            return ring0.abi.Attempt.WOULD_BLOCK;
+        }
+        boolean write = (flags & Fcntl.O_ACCMODE) != Fcntl.O_RDONLY;
+        HostFileDescription spare;
+        synchronized (fc) {
+            if (!fc.attemptable() || !fc.freshLocked() || !fc.openableLocked(write)
+                    || fc.permissionLocked(c, accessMask(flags)) != 0) {
+                return ring0.abi.Attempt.WOULD_BLOCK;
+            }
+            if (fc.openLocked(t, this, d, write) < 0) {
+                throw new IllegalStateException("openLocked failed after openableLocked"); // cannot happen
+            }
+            spare = fc.takeSpareLocked(m, d);
+        }
+        d.get();
+        if (spare != null) {
+            spare.reopen(flags);
+            nd.file = spare;
+        } else {
+            nd.file = new HostFileDescription(m, d, flags, fc);
+        }
+        t.cacheCounters[CacheStats.OPEN_CACHED]++;
+        return 0;
+    }
+
     /** The permissions an open needs (ACC_MODE, with O_TRUNC asking for write). */
     private static int accessMask(int flags) {
         int acc = switch (flags & Fcntl.O_ACCMODE) {
