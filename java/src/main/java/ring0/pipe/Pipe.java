@@ -70,6 +70,8 @@ public final class Pipe {
     static final long MOVED = Long.MIN_VALUE;
     /** Inside read and write: nothing to return yet, sleep and try again. */
     private static final long SLEEP = Long.MIN_VALUE + 1;
+    /** From a whole write: it would have waited or met no reader, and did nothing. */
+    static final long WOULD_WAIT = Long.MIN_VALUE + 2;
 
     private static final byte CAN_MERGE = 1, PACKET = 2;
     private static final int SIGPIPE = 13;
@@ -93,6 +95,11 @@ public final class Pipe {
     private int ringSize = PIPE_DEF_BUFFERS;
     private int readers = 1, writers = 1;
     private boolean promoted;
+    /**
+     * Bumped under the monitor by every change a blocked reader waits for (bytes written, the last
+     * writer leaving, the move to the host); read without it by {@link #awaitChange}.
+     */
+    private volatile int changes;
 
     /** A new pipe; its ends have the status flags of pipe2's flags (O_NONBLOCK, O_DIRECT for the writer). */
     public Pipe(int pipe2Flags) {
@@ -106,6 +113,19 @@ public final class Pipe {
 
     public PipeFile writeEnd() {
         return writeEnd;
+    }
+
+    /** Whether a write of total bytes now would take no more than the free slots (after merging, as write does). */
+    private boolean fitsLocked(long total) {
+        long rest = total;
+        int chars = (int) (total & (PAGE_SIZE - 1));
+        if (chars != 0 && !emptyLocked()) {
+            int last = (head - 1) & (ringSize - 1);
+            if ((flags[last] & CAN_MERGE) != 0 && offset[last] + length[last] + chars <= PAGE_SIZE) {
+                rest -= chars;
+            }
+        }
+        return (rest + PAGE_SIZE - 1) / PAGE_SIZE <= ringSize - (head - tail);
     }
 
     private boolean emptyLocked() {
@@ -188,6 +208,15 @@ public final class Pipe {
      * <p>Preconditions: as {@link #read}.
      */
     long write(Task t, long buf, long iov, int iovcnt, long total, boolean nonBlock, boolean packet) {
+        return write(t, buf, iov, iovcnt, total, nonBlock, packet, false);
+    }
+
+    /**
+     * As {@link #write}; if whole, a write that would not complete at once (it would wait for room,
+     * or it meets no reader: EPIPE and SIGPIPE) does nothing and returns {@link #WOULD_WAIT}, for a
+     * blocking write tried in attempt mode: one that fits ends as the blocking write would.
+     */
+    long write(Task t, long buf, long iov, int iovcnt, long total, boolean nonBlock, boolean packet, boolean whole) {
         long done = 0;
         boolean first = true;
         for (;;) {
@@ -198,6 +227,10 @@ public final class Pipe {
                 {
                     if (promoted) {
                         ret = done > 0 ? done : MOVED;
+                        break write;
+                    }
+                    if (whole && (readers == 0 || !fitsLocked(total))) {
+                        ret = WOULD_WAIT;
                         break write;
                     }
                     if (first && readers > 0) {
@@ -214,6 +247,7 @@ public final class Pipe {
                                 }
                                 length[last] += chars;
                                 done = chars;
+                                changes++;
                             }
                         }
                     }
@@ -243,6 +277,7 @@ public final class Pipe {
                         flags[slot] = packet ? PACKET : CAN_MERGE;
                         head++;
                         done += n;
+                        changes++;
                     }
                     ret = done;
                 }
@@ -275,11 +310,42 @@ public final class Pipe {
                 ready = promoted || (readSide ? !emptyLocked() || writers == 0 : !fullLocked() || readers == 0);
             }
             if (!ready) {
-                w.park(Long.MAX_VALUE, 0, false);
+                w.parkAdaptive();
+            }
+            if (readSide) {
+                w.attemptSpinRetrain();
             }
         } finally {
             q.remove(w);
         }
+    }
+
+    /** The count of changes so far, for {@link #awaitChange}. */
+    int changes() {
+        return changes;
+    }
+
+    /**
+     * For a blocking read in attempt mode, which must not sleep: spins until the pipe changed since
+     * {@link #changes} returned seen, or nanos passed, yielding the CPU every few polls (the writer
+     * may be waiting for this very CPU) and giving up when a yield took long (the CPUs are busy).
+     * Returns whether it changed.
+     */
+    boolean awaitChange(int seen, long nanos) {
+        long start = System.nanoTime(), end = start + nanos, last = start;
+        for (int i = 1; changes == seen; i++) {
+            if (i % PollWaiter.POLLS_PER_YIELD == 0) {
+                long now = System.nanoTime();
+                if (now - end >= 0 || now - last > PollWaiter.LATE_YIELD) {
+                    return false;
+                }
+                Thread.yield();
+                last = System.nanoTime();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        return true;
     }
 
     /** The poll bits of one end (pipe_poll). */
@@ -395,6 +461,7 @@ public final class Pipe {
                     writers--;
                 }
                 wake = readers == 0 ^ writers == 0;
+                changes++;
             }
         }
         if (host != null) {
@@ -422,6 +489,7 @@ public final class Pipe {
                     return r;
                 }
                 promoted = true;
+                changes++;
                 pages = null;
                 head = tail = 0;
             }

@@ -8,6 +8,7 @@ import ring0.kernel.HostFile;
 import ring0.kernel.Iovecs;
 import ring0.kernel.PromotableFile;
 import ring0.kernel.Task;
+import ring0.poll.PollWaiter;
 import ring0.poll.WaitQueue;
 import ring0.usermem.UserMemory;
 
@@ -99,7 +100,8 @@ public final class PipeFile extends PromotableFile {
 
     /**
      * read(2) in attempt mode: a read that does not wait, under the pipe's monitor only. Nothing to
-     * read on a blocking end would sleep: WOULD_BLOCK (EAGAIN took nothing); what there is, or EOF,
+     * read on a blocking end waits a little (see PollWaiter.attemptSpinNanos), then would sleep:
+     * WOULD_BLOCK (EAGAIN took nothing); what there is, or EOF,
      * is the answer a blocking read gives too. A pipe on the host is the host's for good: NEVER.
      */
     @Override
@@ -116,20 +118,32 @@ public final class PipeFile extends PromotableFile {
         if (count == 0) {
             return 0;
         }
+        int seen = pipe.changes();
         long r = pipe.read(buf, 0, 0, count, true);
+        if (r == -Errno.EAGAIN && !nonBlocking()) {
+            // A ping-pong's partner often answers within microseconds: wait for it here, briefly and
+            // bounded (the thread keeps its P), rather than take the usual path's second upcall.
+            PollWaiter w = PollWaiter.current();
+            boolean changed = pipe.awaitChange(seen, w.attemptSpinNanos());
+            if (changed) {
+                r = pipe.read(buf, 0, 0, count, true);
+            }
+            w.attemptSpinDone(r != -Errno.EAGAIN);
+        }
         return r == Pipe.MOVED ? Attempt.NEVER : r == -Errno.EAGAIN && !nonBlocking() ? Attempt.WOULD_BLOCK : r;
     }
 
     /**
-     * write(2) in attempt mode: only on an O_NONBLOCK end, whose write never waits (a blocking write
-     * that does not fit would wait for the rest, which an attempt cannot know before it copies).
+     * write(2) in attempt mode: an O_NONBLOCK end's write never waits; a blocking end's is done only
+     * if all of it fits now (the pipe decides under its monitor, before it copies anything) and a
+     * reader is left (EPIPE and SIGPIPE go the usual path); otherwise WOULD_BLOCK, nothing done.
      */
     @Override
     public long attemptWrite(Task t, long buf, long count) {
         if (host() != null) {
             return Attempt.NEVER;
         }
-        if (!nonBlocking() || count > Attempt.MAX_BYTES) {
+        if (count > Attempt.MAX_BYTES) {
             return Attempt.WOULD_BLOCK;
         }
         if (!UserMemory.accessOk(buf, count)) {
@@ -138,8 +152,9 @@ public final class PipeFile extends PromotableFile {
         if (count == 0) {
             return 0;
         }
-        long r = pipe.write(t, buf, 0, 0, count, true, packetMode());
-        return r == Pipe.MOVED ? Attempt.NEVER : r;
+        boolean nonBlock = nonBlocking();
+        long r = pipe.write(t, buf, 0, 0, count, true, packetMode(), !nonBlock);
+        return r == Pipe.MOVED ? Attempt.NEVER : r == Pipe.WOULD_WAIT ? Attempt.WOULD_BLOCK : r;
     }
 
     /** pread64 and pwrite64 on a pipe: ESPIPE, decided at once. */

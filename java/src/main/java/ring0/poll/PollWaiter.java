@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import ring0.abi.Fcntl;
 import ring0.abi.Poll;
@@ -48,8 +49,9 @@ public final class PollWaiter implements WaitQueue.Waiter {
      * How many times a sleeper that asks for it looks at its flag before it parks: a few
      * microseconds, less than a park and an unpark across cores cost (DESIGN.md). Measured with
      * bench/pipes on a 2-vCPU host: it helps epoll sleeps (pipe-pingpong: about 6.6 instead of 9 us
-     * per round trip) and hurts blocking reads and writes (pipe-pingpong-raw: 12-16 instead of 6 us),
-     * so only poll and epoll ask for it.
+     * per round trip) and hurts blocking reads and writes (pipe-pingpong-raw: 11-17 instead of 4.5
+     * us: a pure pause spin keeps the CPU from the partner thread when the host's other load leaves
+     * both threads one CPU), which use {@link #parkAdaptive} instead.
      */
     private static final int SPINS = 200;
     /** 1, as an eventfd write's 8 bytes; shared by every waker, never written after this. */
@@ -101,6 +103,102 @@ public final class PollWaiter implements WaitQueue.Waiter {
             LockSupport.unpark(thread);
         } else if (m == HOST && KICKED.compareAndSet(this, 0, 1)) {
             Host.fastCall(Sysno.SYS_WRITE, wakeFd, ONE.address(), 8);
+        }
+    }
+
+    /** Adaptive spinning of {@link #parkAdaptive} (ns): as the futex waiters' (ring0.futex.Waiter). */
+    public static final long SPIN_MIN = 2_000, SPIN_MAX = 100_000, SPIN_INITIAL = 50_000, LATE_YIELD = 50_000;
+    public static final int POLLS_PER_YIELD = 16;
+    /**
+     * Threads spinning in parkAdaptive now; at most MAX_SPINNERS, one per CPU: in a hand-off both
+     * sides wait at once for a moment (the woken one has not yet left its spin when the other
+     * arrives), and with one slot the second always slept (bench/pipes, 2 vCPUs: half the waits).
+     */
+    private static final AtomicInteger SPINNERS = new AtomicInteger();
+    private static final int MAX_SPINNERS = Runtime.getRuntime().availableProcessors();
+    /** The next spin's budget (ns); owner only. */
+    private long spinNanos = SPIN_INITIAL;
+
+    /**
+     * Bounds of {@link #attemptSpinNanos} (ns). A wait in attempt mode keeps the thread's P (as Go
+     * code running that long would), so it stays short; a wait that fails shrinks toward the minimum,
+     * which a read that really blocks then pays on top of its sleep.
+     */
+    static final long ATTEMPT_SPIN_MIN = 1_000, ATTEMPT_SPIN_MAX = 20_000;
+    private long attemptSpinNanos = ATTEMPT_SPIN_MAX / 2;
+    /** When the last attempt's wait gave up (System.nanoTime()), for {@link #attemptSpinRetrain}. */
+    private long attemptFailedAt = Long.MIN_VALUE;
+
+    /** How long a blocking read in attempt mode may wait for the pipe to change. Owner only. */
+    public long attemptSpinNanos() {
+        return attemptSpinNanos;
+    }
+
+    /** Adapts {@link #attemptSpinNanos} to how the attempt's wait ended: twice as long after it got data, a quarter less otherwise. */
+    public void attemptSpinDone(boolean caught) {
+        if (caught) {
+            attemptSpinNanos = Math.min(ATTEMPT_SPIN_MAX, 2 * attemptSpinNanos);
+        } else {
+            attemptSpinNanos = Math.max(ATTEMPT_SPIN_MIN, attemptSpinNanos - (attemptSpinNanos >> 2));
+            attemptFailedAt = System.nanoTime();
+        }
+    }
+
+    /**
+     * After the usual path's sleep of a read whose attempt gave up: had the data come within
+     * ATTEMPT_SPIN_MAX of that, a longer attempt would have caught it, so the next one is longer
+     * (else a budget that shrank to the minimum would never catch a partner again).
+     */
+    public void attemptSpinRetrain() {
+        long failed = attemptFailedAt;
+        if (failed != Long.MIN_VALUE) {
+            attemptFailedAt = Long.MIN_VALUE;
+            if (System.nanoTime() - failed < ATTEMPT_SPIN_MAX) {
+                attemptSpinNanos = Math.min(ATTEMPT_SPIN_MAX, 2 * attemptSpinNanos);
+            }
+        }
+    }
+
+    /**
+     * Waits until woken, with no deadline and no signal mask, as the futex waiters do: first spins
+     * for an adaptive time bounded by SPIN_MAX, yielding the CPU every few polls (and giving up at
+     * once when a yield shows other threads want the CPUs; at most MAX_SPINNERS spin at a time), so
+     * that a hand-off between two threads costs no host sleep and no host wake-up (a waker that
+     * finds this waiter spinning only sets its flag); then parks.
+     *
+     * <p>Preconditions: as {@link #park}.
+     */
+    public void parkAdaptive() {
+        long start = System.nanoTime();
+        boolean slot = false;
+        for (int n = SPINNERS.get(); !slot && n < MAX_SPINNERS; n = SPINNERS.get()) {
+            slot = SPINNERS.compareAndSet(n, n + 1);
+        }
+        if (slot) {
+            long end = start + spinNanos, last = start;
+            for (int i = 1; !triggered; i++) {
+                if (i % POLLS_PER_YIELD == 0) {
+                    long now = System.nanoTime();
+                    if (now - end >= 0 || now - last > LATE_YIELD) {
+                        break;
+                    }
+                    Thread.yield();
+                    last = System.nanoTime();
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+            SPINNERS.decrementAndGet();
+        }
+        if (triggered) {
+            spinNanos = Math.min(SPIN_MAX, 2 * spinNanos);
+            return;
+        }
+        park(Long.MAX_VALUE, 0, false);
+        if (triggered && System.nanoTime() - start < SPIN_MAX) {
+            spinNanos = Math.min(SPIN_MAX, 2 * spinNanos);
+        } else {
+            spinNanos = Math.max(SPIN_MIN, spinNanos - (spinNanos >> 3));
         }
     }
 

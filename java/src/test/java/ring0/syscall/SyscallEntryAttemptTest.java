@@ -81,20 +81,39 @@ class SyscallEntryAttemptTest {
         MemorySegment buf = k.alloc(16);
         long reads = k.task.calls[Sysno.SYS_READ], writes = k.task.calls[Sysno.SYS_WRITE];
         assertEquals(Attempt.WOULD_BLOCK, attempt(Sysno.SYS_READ, p[0], buf.address(), 16));
-        // A write on a blocking end is left to the usual path too: nothing goes into the pipe.
-        assertEquals(Attempt.WOULD_BLOCK, attempt(Sysno.SYS_WRITE, p[1], k.cstr("abc"), 3));
         assertEquals(0, fionread(p[0]));
         assertEquals(reads, k.task.calls[Sysno.SYS_READ], "a would-block attempt is not counted");
-        assertEquals(writes, k.task.calls[Sysno.SYS_WRITE]);
         assertEquals(-1, k.task.syscall);
+        // A write on a blocking end that fits whole does not wait: served, counted once.
+        assertEquals(3, attempt(Sysno.SYS_WRITE, p[1], k.cstr("abc"), 3));
+        assertEquals(writes + 1, k.task.calls[Sysno.SYS_WRITE]);
         // With data there, the blocking read does not wait: served, counted once.
-        assertEquals(3, k.call(Sysno.SYS_WRITE, p[1], k.cstr("abc"), 3));
         assertEquals(3, attempt(Sysno.SYS_READ, p[0], buf.address(), 16));
         assertEquals("abc", buf.getString(0, StandardCharsets.US_ASCII).substring(0, 3));
         assertEquals(reads + 1, k.task.calls[Sysno.SYS_READ]);
         // EOF once the writer is gone is what a blocking read answers too.
         assertEquals(0, k.call(Sysno.SYS_CLOSE, p[1]));
         assertEquals(0, attempt(Sysno.SYS_READ, p[0], buf.address(), 16));
+    }
+
+    @Test
+    void aBlockingWriteThatWouldWaitIsLeftWithNothingDone() {
+        int[] p = pipe(0);
+        int size = (int) k.call(Sysno.SYS_FCNTL, p[1], Fcntl.F_GETPIPE_SZ);
+        MemorySegment big = k.alloc(size);
+        // All but one byte of the pipe: 16 slots, the last one holding a page less one byte.
+        assertEquals(size - 1, attempt(Sysno.SYS_WRITE, p[1], big.address(), size - 1));
+        long writes = k.task.calls[Sysno.SYS_WRITE];
+        // Two bytes do not fit: the blocking write would wait for room; nothing goes in.
+        assertEquals(Attempt.WOULD_BLOCK, attempt(Sysno.SYS_WRITE, p[1], big.address(), 2));
+        assertEquals(size - 1, fionread(p[0]));
+        assertEquals(writes, k.task.calls[Sysno.SYS_WRITE]);
+        // One byte merges into the last buffer: served.
+        assertEquals(1, attempt(Sysno.SYS_WRITE, p[1], big.address(), 1));
+        assertEquals(size, fionread(p[0]));
+        // No reader left: EPIPE and SIGPIPE are the usual path's, nothing done here.
+        assertEquals(0, k.call(Sysno.SYS_CLOSE, p[0]));
+        assertEquals(Attempt.WOULD_BLOCK, attempt(Sysno.SYS_WRITE, p[1], big.address(), 1));
     }
 
     @Test
