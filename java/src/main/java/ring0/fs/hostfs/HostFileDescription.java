@@ -350,6 +350,16 @@ public final class HostFileDescription extends HostBackedFile {
 
     @Override
     public long attemptRead(Task t, long buf, long count) {
+        return attemptRead(t, buf, count, -1);
+    }
+
+    @Override
+    public long attemptPread(Task t, long buf, long count, long offset) {
+        return attemptRead(t, buf, count, offset);
+    }
+
+    /** read (offset -1: at the description's offset) or pread in attempt mode. */
+    private long attemptRead(Task t, long buf, long count, long offset) {
         FileCache c = fc;
         if (!cached) {
             return ring0.abi.Attempt.NEVER;
@@ -365,29 +375,11 @@ public final class HostFileDescription extends HostBackedFile {
             if (n == 0) {
                 return 0;
             }
-            long r = c.attemptReadLocked(t, buf, n, pos);
-            if (r > 0) {
+            long r = c.attemptReadLocked(t, buf, n, offset < 0 ? pos : offset);
+            if (r > 0 && offset < 0) {
                 pos += r;
             }
             return r;
-        }
-    }
-
-    @Override
-    public long attemptPread(Task t, long buf, long count, long offset) {
-        FileCache c = fc;
-        if (!cached) {
-            return ring0.abi.Attempt.NEVER;
-        }
-        if (!c.attemptable() || !UserMemory.accessOk(buf, count)) {
-            return ring0.abi.Attempt.WOULD_BLOCK;
-        }
-        synchronized (c) {
-            if (!cached) {
-                return ring0.abi.Attempt.NEVER;
-            }
-            long n = clamp(count);
-            return n == 0 ? 0 : c.attemptReadLocked(t, buf, n, offset);
         }
     }
 
