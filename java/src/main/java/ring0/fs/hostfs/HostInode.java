@@ -555,15 +555,7 @@ class HostInode extends Inode {
             return r;
         }
         caches().trimDataFds();
-        d.get();
-        if (spare != null) {
-            spare.reopen(flags);
-            nd.file = spare;
-        } else {
-            nd.file = new HostFileDescription(m, d, flags, fc);
-        }
-        t.cacheCounters[CacheStats.OPEN_CACHED]++;
-        return 0;
+        return installOpened(t, nd, m, d, flags, fc, spare);
     }
 
     /**
@@ -590,6 +582,12 @@ class HostInode extends Inode {
             }
             spare = fc.takeSpareLocked(m, d);
         }
+        return installOpened(t, nd, m, d, flags, fc, spare);
+    }
+
+    /** The end of a cached open: the description (a spare one reused, or a new one) in nd.file. */
+    private static long installOpened(Task t, Nameidata nd, Mount m, Dentry d, int flags, FileCache fc,
+            HostFileDescription spare) {
         d.get();
         if (spare != null) {
             spare.reopen(flags);
