@@ -87,8 +87,7 @@ final class SysAttr {
         if ((flags & ~CHMOD_FLAGS) != 0) {
             return -Errno.EINVAL;
         }
-        int how = ((flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0 ? Nameidata.LOOKUP_FOLLOW : 0)
-                | ((flags & Fcntl.AT_EMPTY_PATH) != 0 ? Nameidata.LOOKUP_EMPTY : 0);
+        int how = Nameidata.atFlags(flags);
         Nameidata nd = t.nd;
         try {
             long r = walk(t, dirfd, path, how);
@@ -133,8 +132,7 @@ final class SysAttr {
         if ((flags & ~CHMOD_FLAGS) != 0) {
             return -Errno.EINVAL;
         }
-        int how = ((flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0 ? Nameidata.LOOKUP_FOLLOW : 0)
-                | ((flags & Fcntl.AT_EMPTY_PATH) != 0 ? Nameidata.LOOKUP_EMPTY : 0);
+        int how = Nameidata.atFlags(flags);
         Nameidata nd = t.nd;
         try {
             long r = walk(t, dirfd, path, how);
@@ -231,8 +229,7 @@ final class SysAttr {
         if ((flags & ~CHMOD_FLAGS) != 0) {
             return -Errno.EINVAL;
         }
-        int how = ((flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0 ? Nameidata.LOOKUP_FOLLOW : 0)
-                | ((flags & Fcntl.AT_EMPTY_PATH) != 0 ? Nameidata.LOOKUP_EMPTY : 0);
+        int how = Nameidata.atFlags(flags);
         Nameidata nd = t.nd;
         try {
             long r = walk(t, dirfd, path, how);

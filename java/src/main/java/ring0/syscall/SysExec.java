@@ -45,8 +45,7 @@ final class SysExec {
         }
         Nameidata nd = t.nd;
         try {
-            int how = ((flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0 ? Nameidata.LOOKUP_FOLLOW : 0)
-                    | ((flags & Fcntl.AT_EMPTY_PATH) != 0 ? Nameidata.LOOKUP_EMPTY : 0);
+            int how = Nameidata.atFlags((int) flags);
             long ok = kernel.vfs.walk.start(t, dirfd, path, how, 0);
             if (ok == 0) {
                 ok = kernel.vfs.walk.walk(t);

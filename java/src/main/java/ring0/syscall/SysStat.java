@@ -120,8 +120,7 @@ final class SysStat {
     }
 
     private static int lookupFlags(int flags) {
-        return ((flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0 ? Nameidata.LOOKUP_FOLLOW : 0)
-                | ((flags & Fcntl.AT_EMPTY_PATH) != 0 ? Nameidata.LOOKUP_EMPTY | Nameidata.LOOKUP_NULL_EMPTY : 0);
+        return Nameidata.atFlags(flags) | ((flags & Fcntl.AT_EMPTY_PATH) != 0 ? Nameidata.LOOKUP_NULL_EMPTY : 0);
     }
 
     /** Implements access(2), faccessat(2) and faccessat2(2). */
@@ -132,8 +131,7 @@ final class SysStat {
         }
         Nameidata nd = t.nd;
         try {
-            int how = ((flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0 ? Nameidata.LOOKUP_FOLLOW : 0)
-                    | ((flags & Fcntl.AT_EMPTY_PATH) != 0 ? Nameidata.LOOKUP_EMPTY : 0);
+            int how = Nameidata.atFlags(flags);
             long r = vfs.walk.start(t, (int) dirfd, path, how, 0);
             if (r == 0) {
                 r = vfs.walk.walk(t);

@@ -77,11 +77,7 @@ public final class Namei {
     private long create(Task t, int dirfd, long path, int mode, long dev, byte[] target) {
         Nameidata nd = t.nd;
         try {
-            long r = vfs.walk.start(t, dirfd, path, 0, 0);
-            if (r < 0) {
-                return r;
-            }
-            r = vfs.walk.walkParent(t);
+            long r = vfs.walk.parentAt(t, dirfd, path);
             if (r < 0) {
                 return r;
             }
@@ -184,11 +180,7 @@ public final class Namei {
     public long unlink(Task t, int dirfd, long path) {
         Nameidata nd = t.nd;
         try {
-            long r = vfs.walk.start(t, dirfd, path, 0, 0);
-            if (r < 0) {
-                return r;
-            }
-            r = vfs.walk.walkParent(t);
+            long r = vfs.walk.parentAt(t, dirfd, path);
             if (r < 0) {
                 return r;
             }
@@ -228,11 +220,7 @@ public final class Namei {
     public long rmdir(Task t, int dirfd, long path) {
         Nameidata nd = t.nd;
         try {
-            long r = vfs.walk.start(t, dirfd, path, 0, 0);
-            if (r < 0) {
-                return r;
-            }
-            r = vfs.walk.walkParent(t);
+            long r = vfs.walk.parentAt(t, dirfd, path);
             if (r < 0) {
                 return r;
             }
@@ -283,11 +271,7 @@ public final class Namei {
         Nameidata nd = t.nd;
         Dentry oldDir = null;
         try {
-            long r = vfs.walk.start(t, oldDirfd, oldPath, 0, 0);
-            if (r < 0) {
-                return r;
-            }
-            r = vfs.walk.walkParent(t);
+            long r = vfs.walk.parentAt(t, oldDirfd, oldPath);
             if (r < 0) {
                 return r;
             }
@@ -296,11 +280,7 @@ public final class Namei {
             boolean oldSlash = nd.trailingSlash;
             Name oldName = nd.last.copy();
             oldDir = nd.takeDentry();
-            r = vfs.walk.start(t, newDirfd, newPath, 0, 0);
-            if (r < 0) {
-                return r;
-            }
-            r = vfs.walk.walkParent(t);
+            r = vfs.walk.parentAt(t, newDirfd, newPath);
             if (r < 0) {
                 return r;
             }
@@ -466,11 +446,7 @@ public final class Namei {
             }
             Mount oldMount = nd.mount;
             old = nd.takeDentry();
-            r = vfs.walk.start(t, newDirfd, newPath, 0, 0);
-            if (r < 0) {
-                return r;
-            }
-            r = vfs.walk.walkParent(t);
+            r = vfs.walk.parentAt(t, newDirfd, newPath);
             if (r < 0) {
                 return r;
             }

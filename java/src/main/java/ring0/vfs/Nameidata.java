@@ -1,5 +1,6 @@
 package ring0.vfs;
 
+import ring0.abi.Fcntl;
 import ring0.abi.Kstat;
 import ring0.kernel.FileDescription;
 
@@ -27,6 +28,12 @@ public final class Nameidata {
     public static final int LOOKUP_EMPTY = 4;
     /** With LOOKUP_EMPTY, a NULL path is the empty path too (getname_maybe_null: fstatat, statx). */
     public static final int LOOKUP_NULL_EMPTY = 8;
+
+    /** The lookup flags an *at call's AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH ask for. */
+    public static int atFlags(int flags) {
+        return ((flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0 ? LOOKUP_FOLLOW : 0)
+                | ((flags & Fcntl.AT_EMPTY_PATH) != 0 ? LOOKUP_EMPTY : 0);
+    }
 
     /** Kinds of last component. */
     public static final int LAST_NORM = 0, LAST_ROOT = 1, LAST_DOT = 2, LAST_DOTDOT = 3;

@@ -318,6 +318,14 @@ public final class PathWalk {
     }
 
     /**
+     * filename_parentat: {@link #start} of the path at dirfd (no flags), then {@link #walkParent}.
+     */
+    public long parentAt(Task t, int dirfd, long pathAddr) {
+        long r = start(t, dirfd, pathAddr, 0, 0);
+        return r < 0 ? r : walkParent(t);
+    }
+
+    /**
      * Resolves all but the last component: nd.dentry is the parent directory, nd.last the name in
      * it, nd.lastType its kind and nd.trailingSlash whether slashes followed it.
      */
