@@ -26,13 +26,11 @@ const primesBelowLimit = 148_933
 var sink uint64
 
 func main() {
-	nSHA := flag.Int("n", 300_000, "measured SHA-256 blocks")
-	nSieve := flag.Int("sieve", 150, "measured sieves")
-	warm := flag.Duration("warmup", 200*time.Millisecond, "run each loop for this long before its timer starts")
-	quick := flag.Bool("quick", false, "a tenth of -n and -sieve, for ring0 demo (the warm-up stays)")
-	flag.Parse()
-	if *quick {
-		*nSHA /= 10
+	sizes := harness.NewSizes(300_000, "measured SHA-256 blocks", 200*time.Millisecond, "run each loop for this long before its timer starts")
+	nSHA, warm := sizes.N, sizes.Warm
+	nSieve := flag.Int("sieve", 150, "measured sieves (a tenth with -quick)")
+	sizes.Parse()
+	if *sizes.Quick {
 		*nSieve /= 10
 	}
 	if *nSHA <= 0 || *nSieve <= 0 {

@@ -29,18 +29,16 @@ import (
 )
 
 func main() {
-	n := flag.Int("n", 300_000, "measured ops of the small benchmarks")
-	sizeMiB := flag.Int("size", 256, "MiB of the sequential file")
-	piece := flag.Int("piece", 1<<20, "bytes per write and read of the sequential passes")
-	rounds := flag.Int("rounds", 3, "measured write-then-read passes of the sequential file")
-	// Longer than the other programs' 300 ms: the kernel's file paths are deep, and on a busy 2-CPU
+	// Longer than the other programs' 1 s: the kernel's file paths are deep, and on a busy 2-CPU
 	// machine its JIT compiler takes seconds to settle with them.
-	warm := flag.Duration("warmup", 3*time.Second, "ops of all the small benchmarks in turn for this long first (and a tenth of it before each timer starts)")
-	quick := flag.Bool("quick", false, "a tenth of -n (the warm-up stays: the kernel's JIT needs it), a 32 MiB file (for ring0 demo)")
+	sizes := harness.NewSizes(300_000, "measured ops of the small benchmarks", 3*time.Second, "ops of all the small benchmarks in turn for this long first (and a tenth of it before each timer starts)")
+	n, warm := sizes.N, sizes.Warm
+	sizeMiB := flag.Int("size", 256, "MiB of the sequential file (32 with -quick)")
+	piece := flag.Int("piece", 1<<20, "bytes per write and read of the sequential passes")
+	rounds := flag.Int("rounds", 3, "measured write-then-read passes of the sequential file (1 with -quick)")
 	onlyFlag := flag.String("only", "", "run only the benchmarks whose name contains this")
-	flag.Parse()
-	if *quick {
-		*n /= 10
+	sizes.Parse()
+	if *sizes.Quick {
 		*sizeMiB = 32
 		*rounds = 1
 	}

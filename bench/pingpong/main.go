@@ -11,7 +11,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"runtime"
@@ -21,13 +20,9 @@ import (
 )
 
 func main() {
-	n := flag.Int("n", 20_000, "measured round trips per variant")
-	warm := flag.Duration("warmup", time.Second, "round trips for this long before the timer starts")
-	quick := flag.Bool("quick", false, "a tenth of -n, for ring0 demo (the warm-up stays: the kernel's JIT needs it)")
-	flag.Parse()
-	if *quick {
-		*n /= 10
-	}
+	sizes := harness.NewSizes(20_000, "measured round trips per variant", time.Second, "round trips for this long before the timer starts")
+	n, warm := sizes.N, sizes.Warm
+	sizes.Parse()
 	if *n <= 0 {
 		fail(fmt.Errorf("bad -n %d", *n))
 	}

@@ -26,14 +26,10 @@ import (
 )
 
 func main() {
-	n := flag.Int("n", 200_000, "measured ops per variant (round trips for the ping-pongs)")
-	warm := flag.Duration("warmup", time.Second, "ops for this long before each timer starts")
-	quick := flag.Bool("quick", false, "a tenth of -n (the warm-up stays: the kernel's JIT needs it)")
+	sizes := harness.NewSizes(200_000, "measured ops per variant (round trips for the ping-pongs)", time.Second, "ops for this long before each timer starts")
+	n, warm := sizes.N, sizes.Warm
 	procs := flag.Int("procs", 2, "GOMAXPROCS")
-	flag.Parse()
-	if *quick {
-		*n /= 10
-	}
+	sizes.Parse()
 	if *n <= 0 {
 		fail(fmt.Errorf("bad -n %d", *n))
 	}

@@ -29,15 +29,11 @@ import (
 var sink, rounds atomic.Uint64
 
 func main() {
-	n := flag.Int("n", 2000, "measured ticks")
+	sizes := harness.NewSizes(2000, "measured ticks", time.Second, "ticks for this long before measuring")
+	n, warm := sizes.N, sizes.Warm
 	high := flag.Bool("priority", false, "the ticking goroutine is High (in Ring0; natively a no-op)")
-	warm := flag.Duration("warmup", time.Second, "ticks for this long before measuring")
 	workersPerP := flag.Int("load", 4, "CPU-bound goroutines per P (GOMAXPROCS)")
-	quick := flag.Bool("quick", false, "a tenth of -n, for ring0 demo (the warm-up stays: the kernel's JIT needs it)")
-	flag.Parse()
-	if *quick {
-		*n /= 10
-	}
+	sizes.Parse()
 	if *n <= 0 || *workersPerP < 0 {
 		fmt.Fprintln(os.Stderr, "priority: bad flags")
 		os.Exit(2)

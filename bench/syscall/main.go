@@ -13,7 +13,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"syscall"
@@ -31,13 +30,9 @@ type call struct {
 }
 
 func main() {
-	n := flag.Int("n", 3_000_000, "measured calls per variant")
-	warm := flag.Duration("warmup", time.Second, "calls of each variant for this long before its timer starts")
-	quick := flag.Bool("quick", false, "a tenth of -n, for ring0 demo (the warm-up stays: the kernel's JIT needs it)")
-	flag.Parse()
-	if *quick {
-		*n /= 10
-	}
+	sizes := harness.NewSizes(3_000_000, "measured calls per variant", time.Second, "calls of each variant for this long before its timer starts")
+	n, warm := sizes.N, sizes.Warm
+	sizes.Parse()
 	if *n <= 0 {
 		fail(fmt.Errorf("bad -n %d", *n))
 	}

@@ -6,7 +6,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"time"
@@ -18,13 +17,9 @@ import (
 var msg = []byte("ring0 bench test1: 30 bytes.\n\n")
 
 func main() {
-	n := flag.Int("n", 8_000_000, "measured writes")
-	warm := flag.Duration("warmup", time.Second, "writes for this long before the timer starts")
-	quick := flag.Bool("quick", false, "a tenth of -n, for ring0 demo (the warm-up stays: the kernel's JIT needs it)")
-	flag.Parse()
-	if *quick {
-		*n /= 10
-	}
+	sizes := harness.NewSizes(8_000_000, "measured writes", time.Second, "writes for this long before the timer starts")
+	n, warm := sizes.N, sizes.Warm
+	sizes.Parse()
 	if len(msg) != 30 || *n <= 0 {
 		fail(fmt.Errorf("bad setup: len(msg)=%d n=%d", len(msg), *n))
 	}

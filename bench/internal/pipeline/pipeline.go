@@ -80,14 +80,10 @@ func (p *Pipeline) Stop() {
 // by one stage (plus its write, if any).
 func Main(name string, write bool, defaultMsgs int) {
 	flag.IntVar(&stagesFlag, "g", 50, "goroutines in the chain")
-	msgs := flag.Int("n", defaultMsgs, "measured messages (each passes every goroutine)")
-	warm := flag.Duration("warmup", time.Second, "pass messages for this long before the timer starts")
+	sizes := harness.NewSizes(defaultMsgs, "measured messages (each passes every goroutine)", time.Second, "pass messages for this long before the timer starts")
+	msgs, warm := sizes.N, sizes.Warm
 	procs := flag.Int("procs", 2, "GOMAXPROCS")
-	quick := flag.Bool("quick", false, "a tenth of -n, for ring0 demo (the warm-up stays: the kernel's JIT needs it)")
-	flag.Parse()
-	if *quick {
-		*msgs /= 10
-	}
+	sizes.Parse()
 	if stagesFlag <= 0 || *msgs <= 0 {
 		fail(name, fmt.Errorf("bad flags: -g %d -n %d", stagesFlag, *msgs))
 	}
