@@ -79,7 +79,8 @@ func main() {
 	got := []int{<-order, <-order, <-order}
 	fmt.Println("AfterFunc order:", got)
 	check("AfterFunc in deadline order", got[0] == 1 && got[1] == 2 && got[2] == 3)
-	stopped := time.AfterFunc(time.Millisecond, func() { fmt.Println("must not run") })
+	// Far enough off that no scheduling delay on a loaded machine lets it fire before Stop.
+	stopped := time.AfterFunc(time.Minute, func() { fmt.Println("must not run") })
 	check("AfterFunc stopped before it fires", stopped.Stop())
 
 	// context.WithTimeout.
