@@ -43,6 +43,12 @@ final class MappedRegions {
         if (coveredBy(r, addr, end, need)) {
             return true;
         }
+        if (coveredBy(refresh(), addr, end, need)) {
+            return true;
+        }
+        // /proc/self/maps is read a page at a time, not atomically (proc(5)): a mapping another thread
+        // makes or removes meanwhile can make one read skip regions. A miss is rare (a bad pointer, or
+        // a region mapped since the last read), so before EFAULT it reads once more.
         return coveredBy(refresh(), addr, end, need);
     }
 
