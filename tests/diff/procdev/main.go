@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -89,9 +90,12 @@ func self() {
 	link, err := os.Readlink("/proc/self")
 	must("readlink /proc/self", err)
 	check("/proc/self is the pid", link == pid, true)
+	// The goroutine must stay on its thread between the readlink and gettid.
+	runtime.LockOSThread()
 	tl, err := os.Readlink("/proc/thread-self")
 	must("readlink /proc/thread-self", err)
 	check("/proc/thread-self", tl == pid+"/task/"+strconv.Itoa(syscall.Gettid()), true)
+	runtime.UnlockOSThread()
 
 	exe, err := os.Executable()
 	must("os.Executable", err)
