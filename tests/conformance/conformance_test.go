@@ -36,22 +36,27 @@ type event struct {
 type results struct {
 	action map[string]string
 	output map[string]*strings.Builder
+	tail   []string // the last lines outside any test (a crash's message lands here)
 }
 
 func parse(t *testing.T, out []byte) results {
-	r := results{map[string]string{}, map[string]*strings.Builder{}}
+	r := results{action: map[string]string{}, output: map[string]*strings.Builder{}}
 	s := bufio.NewScanner(bytes.NewReader(out))
 	s.Buffer(make([]byte, 1<<20), 1<<24)
 	for s.Scan() {
 		line := s.Bytes()
 		if len(line) == 0 || line[0] != '{' {
-			continue // build output, not an event
+			r.keepTail(string(line)) // build output or a crash's stderr, not an event
+			continue
 		}
 		var e event
 		if err := json.Unmarshal(line, &e); err != nil {
 			t.Fatalf("bad test2json line %q: %v", line, err)
 		}
 		if e.Test == "" {
+			if e.Action == "output" {
+				r.keepTail(strings.TrimSuffix(e.Output, "\n"))
+			}
 			continue
 		}
 		switch e.Action {
@@ -69,6 +74,13 @@ func parse(t *testing.T, out []byte) results {
 		}
 	}
 	return r
+}
+
+func (r *results) keepTail(line string) {
+	const keep = 40
+	if r.tail = append(r.tail, line); len(r.tail) > 2*keep {
+		r.tail = append(r.tail[:0], r.tail[len(r.tail)-keep:]...)
+	}
 }
 
 // exclusion is one line of exclusions.txt.
@@ -185,7 +197,7 @@ func compare(t *testing.T, pkg string, native, inRing0 results, excluded []exclu
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	passed := 0
+	passed, unfinished := 0, 0
 	for _, name := range names {
 		switch native.action[name] {
 		case "fail":
@@ -195,6 +207,7 @@ func compare(t *testing.T, pkg string, native, inRing0 results, excluded []exclu
 			if got := inRing0.action[name]; got != "pass" && !exempt(excluded, name) {
 				if got == "" {
 					got = "did not finish (the binary crashed or timed out?)"
+					unfinished++
 				}
 				var out string
 				if b := inRing0.output[name]; b != nil {
@@ -206,6 +219,13 @@ func compare(t *testing.T, pkg string, native, inRing0 results, excluded []exclu
 	}
 	if passed == 0 {
 		t.Errorf("%s: no test passed natively: the package did not build or run?", pkg)
+	}
+	if unfinished > 0 {
+		tail := inRing0.tail
+		if len(tail) > 40 {
+			tail = tail[len(tail)-40:]
+		}
+		t.Errorf("%s: %d tests did not finish in Ring0; the run's last lines outside any test:\n%s", pkg, unfinished, strings.Join(tail, "\n"))
 	}
 	t.Logf("%s: %d tests pass natively, %s", pkg, passed, fmt.Sprint(len(inRing0.action), " results in Ring0"))
 }

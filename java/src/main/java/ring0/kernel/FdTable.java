@@ -174,6 +174,14 @@ public final class FdTable {
         return max;
     }
 
+    /**
+     * How many descriptors the table holds now (Linux's fdt->max_fds): 64 at first, doubled as
+     * descriptors above it are allocated, never shrunk. select ignores descriptors at or above it.
+     */
+    public int capacity() {
+        return files.length;
+    }
+
     /** Calls action with each open descriptor, in order (for close_range, /proc and exec). */
     public void forEachOpen(IntConsumer action) {
         FileDescription[] t = files;

@@ -194,8 +194,9 @@ final class SysPoll {
         if (nfds < 0) {
             return -Errno.EINVAL;
         }
-        // fs/select.c: core_sys_select cuts nfds down to the table's size; no descriptor is above it.
-        nfds = Math.min(nfds, kernel.fds.max());
+        // fs/select.c: core_sys_select cuts nfds down to the table's size (not RLIMIT_NOFILE): bits
+        // above it are ignored, not EBADF.
+        nfds = Math.min(nfds, kernel.fds.capacity());
         long words = (nfds + 63) / 64;
         long[] sets = {rset, wset, eset};
         for (long s : sets) {

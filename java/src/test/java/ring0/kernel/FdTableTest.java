@@ -55,6 +55,20 @@ class FdTableTest {
     }
 
     @Test
+    void capacityGrowsAsLinuxMaxFdsAndNeverShrinks() {
+        // select cuts nfds down to it: 64 at first, the next power of two above a new descriptor.
+        FdTable t = new FdTable(1024);
+        assertEquals(64, t.capacity());
+        t.installAt(64, new CountingFile(), false);
+        assertEquals(128, t.capacity());
+        t.installAt(300, new CountingFile(), false);
+        assertEquals(512, t.capacity());
+        t.remove(300).put();
+        t.remove(64).put();
+        assertEquals(512, t.capacity());
+    }
+
+    @Test
     void installWithMinimumIsFDupfd() {
         FdTable t = new FdTable(1024);
         assertEquals(0, t.install(new CountingFile(), 0, false));
