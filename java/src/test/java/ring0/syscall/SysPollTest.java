@@ -202,9 +202,22 @@ class SysPollTest {
         // Bits at or above nfds are not looked at.
         assertEquals(0, k.call(Sysno.SYS_SELECT, 40, rs.address(), 0, 0, zeroTime));
         int host = k.hostFd(hostSocket());
+        // A descriptor above the host's number grows the app's table past it (select ignores bits
+        // beyond the table's size, as Linux).
+        assertEquals(host + 1, k.call(Sysno.SYS_DUP2, r, host + 1));
         MemorySegment ws = fdSet(host);
         assertEquals(-Errno.EBADF, k.call(Sysno.SYS_SELECT, host + 1, 0, ws.address(), 0, zeroTime),
                 "the host's number is not the app's");
+    }
+
+    @Test
+    void selectIgnoresBitsBeyondTheTablesSize() {
+        // fs/select.c cuts nfds to fdt->max_fds (64 until a descriptor above 63 exists), not to
+        // RLIMIT_NOFILE.
+        MemorySegment rs = fdSet(r, 100);
+        assertEquals(0, k.call(Sysno.SYS_SELECT, 101, rs.address(), 0, 0, zeroTime));
+        assertEquals(70, k.call(Sysno.SYS_DUP2, r, 70));
+        assertEquals(-Errno.EBADF, k.call(Sysno.SYS_SELECT, 101, fdSet(r, 100).address(), 0, 0, zeroTime));
     }
 
     @Test
