@@ -171,6 +171,11 @@ func call(what string, nr uintptr, args ...uintptr) int {
 	var a [6]uintptr
 	copy(a[:], args)
 	r, _, e := syscall.Syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5])
+	for e == syscall.EINTR {
+		// A sleeping call (poll with a timeout) that a signal of Go's own ended early (a preemption
+		// SIGURG, a child's SIGCHLD), natively or not: no case here expects EINTR, so make it again.
+		r, _, e = syscall.Syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5])
+	}
 	if e != 0 {
 		p("%s = %s", what, ename(e))
 		return -1
