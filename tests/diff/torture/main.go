@@ -411,6 +411,7 @@ func main() {
 		{"openat2", testOpenat2},
 		{"close", testClose},
 		{"readwrite", testReadWrite},
+		{"devnull", testDevNull},
 		{"vectors", testVectors},
 		{"lseek", testLseek},
 		{"stat", testStat},

@@ -221,3 +221,44 @@ func pipe(flags uintptr) (int, int) {
 	must("pipe2", syscall.SYS_PIPE2, ptr(pfd), flags)
 	return int(*(*int32)(unsafe.Pointer(&pfd[0]))), int(*(*int32)(unsafe.Pointer(&pfd[4])))
 }
+
+// testDevNull: write(2) on /dev/null, which Ring0 answers on the Go side while the descriptor names a
+// writable /dev/null: the access_ok and count checks, the access mode, and the number moving to
+// another file (close then open, dup2 over it) with no write lost or misdirected.
+func testDevNull() {
+	w := buf(30)
+	copy(w, "thirty bytes of log line here\n")
+	nul := call("open /dev/null O_WRONLY", syscall.SYS_OPEN, cs("/dev/null"), syscall.O_WRONLY)
+	call("write 30", syscall.SYS_WRITE, fdArg(nul), ptr(w), 30)
+	call("write 0", syscall.SYS_WRITE, fdArg(nul), ptr(w), 0)
+	call("write NULL, 5 (access_ok only checks the range)", syscall.SYS_WRITE, fdArg(nul), 0, 5)
+	call("write to a PROT_NONE page", syscall.SYS_WRITE, fdArg(nul), noaccess, 4096)
+	call("write 1<<31 bytes (cut to MAX_RW_COUNT)", syscall.SYS_WRITE, fdArg(nul), 0, 1<<31)
+	call("write ending past the user range", syscall.SYS_WRITE, fdArg(nul), 1<<47-4096-8, 16)
+	call("write at a kernel address", syscall.SYS_WRITE, fdArg(nul), 0xffff800000000000, 1)
+	call("write count -1", syscall.SYS_WRITE, fdArg(nul), ptr(w), neg(1))
+	call("lseek 0 cur", syscall.SYS_LSEEK, fdArg(nul), 0, 1)
+	call("fcntl F_SETFL O_APPEND|O_NONBLOCK", syscall.SYS_FCNTL, fdArg(nul), syscall.F_SETFL, syscall.O_APPEND|syscall.O_NONBLOCK)
+	call("write 30", syscall.SYS_WRITE, fdArg(nul), ptr(w), 30)
+	d := call("dup", syscall.SYS_DUP, fdArg(nul))
+	call("write 30 to the dup", syscall.SYS_WRITE, fdArg(d), ptr(w), 30)
+	ro := call("open /dev/null O_RDONLY", syscall.SYS_OPEN, cs("/dev/null"), syscall.O_RDONLY)
+	call("write to the O_RDONLY one", syscall.SYS_WRITE, fdArg(ro), ptr(w), 30)
+	call("read it", syscall.SYS_READ, fdArg(ro), ptr(buf(8)), 8)
+	// The number moves to a regular file: writes land there.
+	call("close", syscall.SYS_CLOSE, fdArg(nul))
+	call("write to the closed number", syscall.SYS_WRITE, fdArg(nul), ptr(w), 30)
+	f := call("open f O_RDWR|O_CREAT (the same number)", syscall.SYS_OPEN, cs("f"), syscall.O_RDWR|syscall.O_CREAT|syscall.O_TRUNC, 0o644)
+	call("write 30", syscall.SYS_WRITE, fdArg(f), ptr(w), 30)
+	call("dup2(f, the dup of /dev/null)", syscall.SYS_DUP2, fdArg(f), fdArg(d))
+	call("write 30 through it", syscall.SYS_WRITE, fdArg(d), ptr(w), 30)
+	var st syscall.Stat_t
+	call("fstat f", syscall.SYS_FSTAT, fdArg(f), uintptr(unsafe.Pointer(&st)))
+	p("  size %d", st.Size)
+	call("dup2(/dev/null O_RDONLY, f)", syscall.SYS_DUP2, fdArg(ro), fdArg(f))
+	call("write to it (read-only now)", syscall.SYS_WRITE, fdArg(f), ptr(w), 30)
+	for _, fd := range []int{f, d, ro} {
+		quiet(syscall.SYS_CLOSE, fdArg(fd))
+	}
+	cleanup()
+}

@@ -30,8 +30,8 @@ public final class Attempt {
      */
     public static final long NEVER = Long.MIN_VALUE + 1;
 
-    /** Descriptors below this have a noAttempt bit. */
-    public static final int NO_ATTEMPT_FDS = 4096;
+    /** Descriptors below this have a bit in ring0Shared's descriptor bitmaps (noAttempt, discard). */
+    public static final int SHARED_FDS = 4096;
 
     /** Whether r is one of the would-block answers. */
     public static boolean wouldBlock(long r) {

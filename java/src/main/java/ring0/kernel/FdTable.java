@@ -4,7 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
+import ring0.abi.Attempt;
 import ring0.abi.Errno;
+import ring0.usermem.UserMemory;
 
 /**
  * The app's descriptor table. Numbers are the app's own, allocated as Linux does (lowest free);
@@ -27,12 +29,32 @@ public final class FdTable {
 
     /** The Go side's ring0Shared.noAttempt bitmap (ring0.abi.Attempt.NEVER), 0 before attach. */
     private volatile long noAttempt;
+    /**
+     * The Go side's ring0Shared.discard bitmap (ABI 4), 0 before attach or if the kernel publishes
+     * none: the descriptors whose description {@link FileDescription#discardsWrites}, for which Go
+     * answers write(2) itself. A bit is cleared before its number can name another description and
+     * set after it names this one, so a write Go answered linearizes before any close or dup2.
+     */
+    private volatile long discard;
 
     private static final VarHandle WORD = java.lang.foreign.ValueLayout.JAVA_LONG.varHandle();
 
     /** Where the Go side marks the descriptors it no longer attempts (attach). */
     public void setNoAttemptBitmap(long address) {
         noAttempt = address;
+    }
+
+    /** Publishes the discard marks from now on, at address (attach); the open descriptors' too. */
+    public void setDiscardBitmap(long address) {
+        synchronized (lock) {
+            discard = address;
+            FileDescription[] t = files;
+            for (int fd = 0; fd < Math.min(t.length, Attempt.SHARED_FDS); fd++) {
+                if (t[fd] != null && t[fd].discardsWrites()) {
+                    markDiscard(fd, true);
+                }
+            }
+        }
     }
 
     /** @param max one more than the largest descriptor number (RLIMIT_NOFILE) */
@@ -134,6 +156,7 @@ public final class FdTable {
     }
 
     private void removeLocked(FileDescription[] t, int fd) {
+        markDiscard(fd, false);
         SLOT.setRelease(t, fd, null);
         setCloexecLocked(fd, false);
         if (fd < lowestFree) {
@@ -200,16 +223,34 @@ public final class FdTable {
             }
             files = Arrays.copyOf(files, Math.min(n, Math.max(max, fd + 1)));
         }
+        markDiscard(fd, false);
         SLOT.setRelease(files, fd, f);
+        if (f.discardsWrites()) {
+            markDiscard(fd, true);
+        }
         setCloexecLocked(fd, closeOnExec);
         long na = noAttempt;
-        if (na != 0 && fd < ring0.abi.Attempt.NO_ATTEMPT_FDS) {
+        if (na != 0 && fd < Attempt.SHARED_FDS) {
             // A new description at fd: Go may attempt it again (it marked the old one's NEVER).
             long bit = 1L << fd;
             long addr = na + 8L * (fd >> 6);
-            if ((ring0.usermem.UserMemory.getLong(addr) & bit) != 0) {
-                WORD.getAndBitwiseAnd(ring0.usermem.UserMemory.ALL, addr, ~bit);
+            if ((UserMemory.getLong(addr) & bit) != 0) {
+                WORD.getAndBitwiseAnd(UserMemory.ALL, addr, ~bit);
             }
+        }
+    }
+
+    /** Sets or clears fd's discard mark, if the kernel publishes them. Under lock. */
+    private void markDiscard(int fd, boolean on) {
+        long d = discard;
+        if (d == 0 || fd >= Attempt.SHARED_FDS) {
+            return;
+        }
+        long bit = 1L << fd;
+        long addr = d + 8L * (fd >> 6);
+        long word = UserMemory.getLong(addr);
+        if (((word & bit) != 0) != on) {
+            WORD.setVolatile(UserMemory.ALL, addr, on ? word | bit : word & ~bit);
         }
     }
 

@@ -119,6 +119,14 @@ public abstract class FileDescription {
         return ((statusFlags + 1) & 1) != 0;
     }
 
+    /**
+     * Whether every write(2) here is taken whole and dropped, with no side effect, whatever the state
+     * (a writable /dev/null): Go may then answer write on its descriptors itself ({@link FdTable}).
+     */
+    public boolean discardsWrites() {
+        return false;
+    }
+
     /** FMODE_WRITE: access mode O_WRONLY or O_RDWR (see {@link #readable}). */
     public final boolean writable() {
         return ((statusFlags + 1) & 2) != 0;

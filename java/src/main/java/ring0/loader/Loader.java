@@ -24,9 +24,10 @@ public final class Loader {
 
     /**
      * The ABI this kernel speaks: the runtime patch's ring0ABI (2: the frame carries the caller's
-     * priority; 3: attempt mode, the frame's flags and the shared attempt bitmap).
+     * priority; 3: attempt mode, the frame's flags and the shared attempt bitmap; 4: the shared
+     * discard bitmap, writes Go answers itself).
      */
-    public static final int ABI = 3;
+    public static final int ABI = 4;
 
     private static final MethodHandle SETENV = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().find("setenv").orElseThrow(),

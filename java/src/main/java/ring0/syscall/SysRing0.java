@@ -28,6 +28,7 @@ import ring0.usermem.UserMemory;
  *     u64 hostCalls[1024];      // 168  counted by Go
  *     u64 attempt[16];          // 8360 set here: the served numbers answered in attempt mode (ABI 3)
  *     u64 noAttempt[64];        // 8488 set by Go (a NEVER answer), cleared here (a new description): descriptors 0..4095
+ *     u64 discard[64];          // 9000 set here: descriptors 0..4095 whose writes are dropped (ABI 4; FdTable)
  * };
  * </pre>
  */
@@ -39,7 +40,8 @@ final class SysRing0 {
     private static final long ABI_OFF = 0, FLAGS = 8, ARGC = 16, ARGV = 24, SERVED = 40, HOST_CALLS = 168;
     private static final long ATTEMPT = HOST_CALLS + 8L * Syscalls.MAX;
     private static final long NO_ATTEMPT = ATTEMPT + 8L * (Syscalls.MAX / 64);
-    private static final long SHARED_SIZE = NO_ATTEMPT + Attempt.NO_ATTEMPT_FDS / 8;
+    private static final long DISCARD = NO_ATTEMPT + Attempt.SHARED_FDS / 8;
+    private static final long SHARED_SIZE = DISCARD + Attempt.SHARED_FDS / 8;
 
     private final Kernel kernel;
     private final SyscallTable table;
@@ -80,6 +82,10 @@ final class SysRing0 {
         }
         kernel.setHostCallCounters(shared + HOST_CALLS);
         kernel.fds.setNoAttemptBitmap(shared + NO_ATTEMPT);
+        if (!table.traced() && !kernel.countHostCalls) {
+            // Writes Go answers itself reach neither the tracer nor the call counts.
+            kernel.fds.setDiscardBitmap(shared + DISCARD);
+        }
         kernel.log.log("ring0: " + image.path() + " attached (thread " + t.tid + ")");
         return 0;
     }

@@ -67,6 +67,7 @@ public final class SyscallEntry {
         this.kernel = kernel;
         this.table = table;
         this.strace = strace;
+        table.setTraced(strace != null);
     }
 
     /** The C function pointer the Go runtime calls. Lives as long as arena. */

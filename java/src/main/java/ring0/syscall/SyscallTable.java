@@ -18,6 +18,8 @@ public final class SyscallTable {
     private final SyscallHandler[] handlers = new SyscallHandler[Syscalls.MAX];
     private final String[] support = new String[Syscalls.MAX];
     private final SyscallHandler[] attempts = new SyscallHandler[Syscalls.MAX];
+    /** Every call is traced (strace): set by the entry before the app attaches. */
+    private volatile boolean traced;
 
     /**
      * Calls that touch the descriptor table but that the kernel cannot give the app: they answer
@@ -129,6 +131,15 @@ public final class SyscallTable {
     }
 
     /** The numbers with an attempt handler, as {@link #servedBitmap}: ring0Shared.attempt. */
+    void setTraced(boolean on) {
+        traced = on;
+    }
+
+    /** Whether every call is traced: then none may be answered on the Go side. */
+    public boolean traced() {
+        return traced;
+    }
+
     public long[] attemptBitmap() {
         long[] words = new long[Syscalls.MAX / 64];
         for (int nr = 0; nr < Syscalls.MAX; nr++) {

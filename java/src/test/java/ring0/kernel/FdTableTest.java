@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -14,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import ring0.abi.Attempt;
 import ring0.abi.Errno;
 
 class FdTableTest {
@@ -52,6 +56,45 @@ class FdTableTest {
         assertEquals(3, t.install(new CountingFile(), 0, false));
         zero.put();
         assertTrue(f.released());
+    }
+
+    /** A description whose writes are dropped, as a writable /dev/null. */
+    private static final class Sink extends CountingFile {
+        @Override
+        public boolean discardsWrites() {
+            return true;
+        }
+    }
+
+    private static boolean marked(MemorySegment bitmap, int fd) {
+        return (bitmap.get(ValueLayout.JAVA_LONG, 8L * (fd >> 6)) & (1L << fd)) != 0;
+    }
+
+    @Test
+    void discardMarksFollowTheDescriptorsDescription() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bitmap = arena.allocate(Attempt.SHARED_FDS / 8, 8);
+            FdTable t = new FdTable(8192);
+            assertEquals(0, t.install(new Sink(), 0, false)); // open before attach
+            assertEquals(1, t.install(new CountingFile(), 0, false));
+            t.setDiscardBitmap(bitmap.address());
+            assertTrue(marked(bitmap, 0), "published at attach");
+            assertFalse(marked(bitmap, 1));
+            assertEquals(2, t.install(t.get(0), 0, false)); // dup
+            assertTrue(marked(bitmap, 2));
+            t.installAt(2, t.get(1), false).put(); // dup2 a plain file over it
+            assertFalse(marked(bitmap, 2), "dup2 over a sink clears its mark");
+            t.installAt(1, t.get(0), false).put(); // dup2 a sink over a plain file
+            assertTrue(marked(bitmap, 1));
+            t.remove(0).put();
+            assertFalse(marked(bitmap, 0), "close clears it");
+            assertEquals(0, t.install(new CountingFile(), 0, false));
+            assertFalse(marked(bitmap, 0), "the number names a plain file now");
+            t.installAt(4095, t.get(1), false);
+            t.installAt(4096, t.get(1), false); // beyond the bitmap: served by the kernel, not marked
+            assertTrue(marked(bitmap, 4095));
+            assertEquals(0, bitmap.get(ValueLayout.JAVA_LONG, 0) & ~0b10L, "no other bit in the first word");
+        }
     }
 
     @Test
