@@ -22,8 +22,12 @@ public final class FdTable {
     private final Object lock = new Object();
     /** Replaced whole when it grows; slots change under the lock with release stores. */
     private volatile FileDescription[] files = new FileDescription[64];
-    /** Close-on-exec flags, by descriptor. Guarded by lock. */
-    private long[] cloexec = new long[1];
+    /**
+     * Close-on-exec flags, by descriptor: changed under the lock with release stores, read without it
+     * (F_GETFD, as Linux's get_close_on_exec under RCU); replaced whole when it grows.
+     */
+    private volatile long[] cloexec = new long[1];
+    private static final VarHandle FLAGS = MethodHandles.arrayElementVarHandle(long[].class);
     /** No descriptor below this is free. Guarded by lock. */
     private int lowestFree;
 
@@ -164,21 +168,17 @@ public final class FdTable {
         }
     }
 
-    /** F_GETFD: 1 if fd is close-on-exec, 0 if not, -1 if fd is not open. One lock, no reference. */
+    /**
+     * F_GETFD: 1 if fd is close-on-exec, 0 if not, -1 if fd is not open. Hot path: no lock, no
+     * reference (racing with close or F_SETFD, either answer is one the call could have had).
+     */
     public int descriptorFlags(int fd) {
-        synchronized (lock) {
-            FileDescription[] t = files;
-            if (fd < 0 || fd >= t.length || t[fd] == null) {
-                return -1;
-            }
-            return (fd >> 6) < cloexec.length && (cloexec[fd >> 6] & (1L << fd)) != 0 ? 1 : 0;
-        }
+        return peek(fd) == null ? -1 : closeOnExec(fd) ? 1 : 0;
     }
 
     public boolean closeOnExec(int fd) {
-        synchronized (lock) {
-            return fd >= 0 && (fd >> 6) < cloexec.length && (cloexec[fd >> 6] & (1L << fd)) != 0;
-        }
+        long[] c = cloexec;
+        return fd >= 0 && (fd >> 6) < c.length && ((long) FLAGS.getAcquire(c, fd >> 6) & (1L << fd)) != 0;
     }
 
     /** Sets fd's close-on-exec flag; returns false if fd is not open. */
@@ -256,16 +256,13 @@ public final class FdTable {
 
     private void setCloexecLocked(int fd, boolean on) {
         int word = fd >> 6;
-        if (word >= cloexec.length) {
+        long[] c = cloexec;
+        if (word >= c.length) {
             if (!on) {
                 return;
             }
-            cloexec = Arrays.copyOf(cloexec, Math.max(word + 1, cloexec.length * 2));
+            cloexec = c = Arrays.copyOf(c, Math.max(word + 1, c.length * 2));
         }
-        if (on) {
-            cloexec[word] |= 1L << fd;
-        } else {
-            cloexec[word] &= ~(1L << fd);
-        }
+        FLAGS.setRelease(c, word, on ? c[word] | 1L << fd : c[word] & ~(1L << fd));
     }
 }
