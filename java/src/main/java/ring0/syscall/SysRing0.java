@@ -39,9 +39,9 @@ final class SysRing0 {
 
     private static final long ABI_OFF = 0, FLAGS = 8, ARGC = 16, ARGV = 24, SERVED = 40, HOST_CALLS = 168;
     private static final long ATTEMPT = HOST_CALLS + 8L * Syscalls.MAX;
-    private static final long NO_ATTEMPT = ATTEMPT + 8L * (Syscalls.MAX / 64);
-    private static final long DISCARD = NO_ATTEMPT + Attempt.SHARED_FDS / 8;
-    private static final long SHARED_SIZE = DISCARD + Attempt.SHARED_FDS / 8;
+    static final long NO_ATTEMPT = ATTEMPT + 8L * (Syscalls.MAX / 64);
+    static final long DISCARD = NO_ATTEMPT + Attempt.SHARED_FDS / 8;
+    static final long SHARED_SIZE = DISCARD + Attempt.SHARED_FDS / 8;
 
     private final Kernel kernel;
     private final SyscallTable table;

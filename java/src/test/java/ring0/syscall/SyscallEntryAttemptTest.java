@@ -184,24 +184,29 @@ class SyscallEntryAttemptTest {
 
     /**
      * Go marks a descriptor answered NEVER in ring0Shared.noAttempt; the kernel clears the mark when
-     * it installs another description at that number.
+     * it installs another description at that number. A writable /dev/null gets a discard mark.
      */
     @Test
     void aNewDescriptionClearsTheNoAttemptMark() throws Exception {
-        MemorySegment shared = k.alloc(8488 + 512);
+        MemorySegment shared = k.alloc(SysRing0.SHARED_SIZE);
         shared.set(JAVA_LONG, 0, ring0.loader.Loader.ABI);
         assertEquals(0, k.call(1000, shared.address()));
         Path file = dir.resolve("g");
         Files.writeString(file, "x");
         int fd = (int) k.call(Sysno.SYS_OPENAT, Fcntl.AT_FDCWD, k.cstr(file.toString()), Fcntl.O_RDONLY, 0);
-        long word = 8488 + 8L * (fd >> 6), bit = 1L << fd;
+        long word = SysRing0.NO_ATTEMPT + 8L * (fd >> 6), bit = 1L << fd;
+        long discardWord = SysRing0.DISCARD + 8L * (fd >> 6);
+        assertEquals(0, shared.get(JAVA_LONG, discardWord) & bit, "a regular file's writes are not dropped");
         shared.set(JAVA_LONG, word, shared.get(JAVA_LONG, word) | bit | (bit << 1)); // as Go's ring0Never
         assertEquals(0, k.call(Sysno.SYS_CLOSE, fd));
         int again = (int) k.call(Sysno.SYS_OPENAT, Fcntl.AT_FDCWD, k.cstr("/dev/null"), Fcntl.O_WRONLY, 0);
         assertEquals(fd, again, "the lowest free number again");
         assertEquals(0, shared.get(JAVA_LONG, word) & bit, "cleared: /dev/null may be attempted");
         assertEquals(bit << 1, shared.get(JAVA_LONG, word) & (bit << 1), "other descriptors keep theirs");
+        assertEquals(bit, shared.get(JAVA_LONG, discardWord) & bit, "a writable /dev/null: Go may answer its writes");
         assertEquals(1, attempt(Sysno.SYS_WRITE, again, k.cstr("a"), 1));
+        assertEquals(0, k.call(Sysno.SYS_CLOSE, again));
+        assertEquals(0, shared.get(JAVA_LONG, discardWord) & bit, "closed: the mark goes");
     }
 
     /** strace sees each call once, made the usual way: nothing is attempted while it is on. */
