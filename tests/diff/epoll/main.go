@@ -270,10 +270,14 @@ func eventfds() {
 	syscall.Close(fd)
 }
 
-// wait returns the events of one epoll_wait as sorted "fd:EVENTS" strings.
+// wait returns the events of one epoll_wait as sorted "fd:EVENTS" strings. A wait that a signal of
+// Go's own ended (EINTR: a preemption SIGURG, natively too) is made again.
 func wait(ep, max, ms int) string {
 	evs := make([]syscall.EpollEvent, max)
 	n, err := syscall.EpollWait(ep, evs, ms)
+	for err == syscall.EINTR {
+		n, err = syscall.EpollWait(ep, evs, ms)
+	}
 	if err != nil {
 		return errno(err)
 	}
@@ -423,18 +427,31 @@ func polls() {
 	rs.Bits[r/64] |= 1 << (uint(r) % 64)
 	tv := syscall.Timeval{Usec: 20000}
 	start := time.Now()
-	k, err := syscall.Select(r+1, &rs, nil, nil, &tv)
+	k, err := selectAgain(r+1, &rs, &tv)
 	fmt.Println("select, nothing to read:", k, errno(err), "waited >= 20ms:", time.Since(start) >= 20*time.Millisecond)
 	go func() {
 		time.Sleep(20 * time.Millisecond)
 		syscall.Write(w, []byte("!"))
 	}()
 	rs.Bits[r/64] |= 1 << (uint(r) % 64)
-	k, err = syscall.Select(r+1, &rs, nil, nil, nil)
+	k, err = selectAgain(r+1, &rs, nil)
 	fmt.Println("select woken by a write:", k, errno(err), rs.Bits[r/64]&(1<<(uint(r)%64)) != 0)
 	rs.Bits[0] = 1 << 60
 	_, err = syscall.Select(61, &rs, nil, nil, &syscall.Timeval{})
 	fmt.Println("select of a closed fd:", errno(err))
+}
+
+// selectAgain is select(2) for reading, made again after EINTR (as wait); Linux leaves the time
+// not slept in tv, so the total wait stays what was asked.
+func selectAgain(nfd int, rs *syscall.FdSet, tv *syscall.Timeval) (int, error) {
+	want := *rs
+	for {
+		k, err := syscall.Select(nfd, rs, nil, nil, tv)
+		if err != syscall.EINTR {
+			return k, err
+		}
+		*rs = want
+	}
 }
 
 func sigpipe() {
