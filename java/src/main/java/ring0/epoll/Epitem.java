@@ -28,6 +28,12 @@ final class Epitem implements WaitQueue.Waiter {
     /** The host descriptor of its host part, or -1; and whether that is in the host set now. */
     int hostFd = -1;
     boolean inHost;
+    /**
+     * The item's own host duplicate of hostFd, or -1: the host set holds it instead when another item
+     * of the set (the same file under another app descriptor: dup) holds hostFd itself, as the host
+     * keys its items by (file, descriptor) too.
+     */
+    int hostDup = -1;
     /** The host part only says "look at the file" (an epoll set's host set): the kernel part reports. */
     boolean dual;
     /** Next item with the same fd (the set's by-fd chains). */

@@ -269,7 +269,7 @@ public final class EventPoll extends FileDescription {
         }
         if (it.hostFd >= 0 && !it.dual) {
             // A host item: the host keeps its own copy of the mask.
-            return it.inHost ? hostCtlLocked(Poll.EPOLL_CTL_MOD, it.hostFd, events, it.key) : hostAddLocked(it);
+            return it.inHost ? hostCtlLocked(Poll.EPOLL_CTL_MOD, hostKeyFd(it), events, it.key) : hostAddLocked(it);
         }
         if ((it.file.poll(t, events) & events) != 0) {
             readyNow(it);
@@ -284,11 +284,7 @@ public final class EventPoll extends FileDescription {
             it.queue = null;
         }
         it.file.releaseWatchers().remove(it.releaseWatcher);
-        if (it.inHost) {
-            hostCtlLocked(Poll.EPOLL_CTL_DEL, it.hostFd, 0, 0);
-            it.inHost = false;
-            hostParts--;
-        }
+        dropHostPartLocked(it);
         if (it.file instanceof EventPoll inner) {
             synchronized (inner.refs) {
                 inner.refs.remove(it);
@@ -351,11 +347,7 @@ public final class EventPoll extends FileDescription {
         }
         int hfd = pollHostFd(f);
         if (hfd != it.hostFd) {
-            if (it.inHost) {
-                hostCtlLocked(Poll.EPOLL_CTL_DEL, it.hostFd, 0, 0);
-                it.inHost = false;
-                hostParts--;
-            }
+            dropHostPartLocked(it);
             it.hostFd = hfd;
             it.dual = f instanceof EventPoll;
             if (hfd >= 0 && (it.dual || (it.events & ~Poll.EP_PRIVATE_BITS) != 0)) {
@@ -377,6 +369,19 @@ public final class EventPoll extends FileDescription {
         }
         int ev = it.dual ? Poll.EPOLLIN | Poll.EPOLLET : it.events;
         r = hostCtlLocked(Poll.EPOLL_CTL_ADD, it.hostFd, ev, it.key);
+        if (r == -Errno.EEXIST) {
+            // Another item holds this host descriptor: the same file under another app descriptor.
+            long dup = Host.fastCall(Sysno.SYS_FCNTL, it.hostFd, Fcntl.F_DUPFD_CLOEXEC, 0);
+            if (dup < 0) {
+                return dup;
+            }
+            r = hostCtlLocked(Poll.EPOLL_CTL_ADD, (int) dup, ev, it.key);
+            if (r < 0) {
+                Host.call(Sysno.SYS_CLOSE, dup, 0, 0);
+                return r;
+            }
+            it.hostDup = (int) dup;
+        }
         if (r < 0) {
             return r;
         }
@@ -384,6 +389,25 @@ public final class EventPoll extends FileDescription {
         hostParts++;
         wq.wake(Poll.POLLIN); // waiters parked in Java sleep on the host from now on
         return 0;
+    }
+
+    /** The host descriptor the host set holds for the item's host part. */
+    private static int hostKeyFd(Epitem it) {
+        return it.hostDup >= 0 ? it.hostDup : it.hostFd;
+    }
+
+    /** Takes the item's host part out of the host set, if it is there. Preconditions: mtx is held. */
+    private void dropHostPartLocked(Epitem it) {
+        if (!it.inHost) {
+            return;
+        }
+        hostCtlLocked(Poll.EPOLL_CTL_DEL, hostKeyFd(it), 0, 0);
+        if (it.hostDup >= 0) {
+            Host.call(Sysno.SYS_CLOSE, it.hostDup, 0, 0);
+            it.hostDup = -1;
+        }
+        it.inHost = false;
+        hostParts--;
     }
 
     private long ensureHostSetLocked() {

@@ -2,6 +2,7 @@ package ring0.syscall;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -161,6 +162,35 @@ class SysPollMixedTest {
             assertEquals(1, AppThread.get(f));
             assertTrue(isSet(rs, r));
         }
+    }
+
+    @Test
+    void anEpollSetWatchesAHostFileUnderTwoDescriptors() {
+        // Linux keys an item by (file, descriptor): a dup of a socket is a second item, as the
+        // listener and its File() in net.FileListener. Each reports, and each goes on its own.
+        long ep = k.call(Sysno.SYS_EPOLL_CREATE1, 0);
+        int dup = (int) k.call(Sysno.SYS_DUP, sock);
+        MemorySegment ev = k.alloc(12);
+        ev.set(JAVA_INT, 0, Poll.EPOLLIN);
+        ev.set(JAVA_LONG_UNALIGNED, 4, sock);
+        assertEquals(0, k.call(Sysno.SYS_EPOLL_CTL, ep, Poll.EPOLL_CTL_ADD, sock, ev.address()));
+        ev.set(JAVA_LONG_UNALIGNED, 4, dup);
+        assertEquals(0, k.call(Sysno.SYS_EPOLL_CTL, ep, Poll.EPOLL_CTL_ADD, dup, ev.address()));
+        assertEquals(-Errno.EEXIST, k.call(Sysno.SYS_EPOLL_CTL, ep, Poll.EPOLL_CTL_ADD, dup, ev.address()));
+        put(peer);
+        MemorySegment out = k.alloc(12 * 4);
+        assertEquals(2, k.call(Sysno.SYS_EPOLL_WAIT, ep, out.address(), 4, 0));
+        java.util.Set<Long> data = java.util.Set.of(out.get(JAVA_LONG_UNALIGNED, 4), out.get(JAVA_LONG_UNALIGNED, 16));
+        assertEquals(java.util.Set.of((long) sock, (long) dup), data);
+        ev.set(JAVA_INT, 0, Poll.EPOLLOUT);
+        assertEquals(0, k.call(Sysno.SYS_EPOLL_CTL, ep, Poll.EPOLL_CTL_MOD, dup, ev.address()));
+        assertEquals(0, k.call(Sysno.SYS_EPOLL_CTL, ep, Poll.EPOLL_CTL_DEL, sock, 0));
+        assertEquals(1, k.call(Sysno.SYS_EPOLL_WAIT, ep, out.address(), 4, 0));
+        assertEquals(Poll.EPOLLOUT, out.get(JAVA_INT, 0));
+        assertEquals(dup, out.get(JAVA_LONG_UNALIGNED, 4));
+        assertEquals(0, k.call(Sysno.SYS_EPOLL_CTL, ep, Poll.EPOLL_CTL_DEL, dup, 0));
+        assertEquals(0, k.call(Sysno.SYS_EPOLL_CTL, ep, Poll.EPOLL_CTL_ADD, dup, ev.address()), "its host part went");
+        assertEquals(0, k.call(Sysno.SYS_CLOSE, ep));
     }
 
     @Test
