@@ -81,6 +81,7 @@ public final class SyscallTable {
         new SysSendfile(kernel).register(t);
         new SysExec(kernel).register(t);
         new SysWait(kernel).register(t);
+        new SysMount(kernel).register(t);
         new SysPidfd(kernel).register(t);
         new ring0.futex.Futex(kernel, kernel.futexes).register(t);
         new SysRing0(kernel, t, image).register(t);

@@ -246,6 +246,50 @@ public final class HostCaches {
         }
     }
 
+    /**
+     * The host's tree changes under cached names (mount, umount2): every file cache the app has not
+     * open gives its host descriptor back (flushed first), every unused dentry goes (a directory's
+     * descriptor with it), and nothing left is trusted. A mount then finds no stale name above it and
+     * an unmount no descriptor of ours inside it (EBUSY); what the app holds stays, as on Linux (a
+     * working directory keeps the directory a mount covers).
+     */
+    public void dropUnused() {
+        List<FileCache> files;
+        synchronized (fdLock) {
+            files = new ArrayList<>(withFd);
+        }
+        for (FileCache fc : files) {
+            fc.evict(false);
+        }
+        List<Dentry> all;
+        synchronized (dentries) {
+            all = new ArrayList<>(dentries);
+            dentries.clear();
+        }
+        long pruned = 0;
+        // A child holds its parent: each pass frees the parents of the last one's leaves.
+        for (boolean progress = true; progress; ) {
+            progress = false;
+            for (Dentry d : all) {
+                if (!d.isDead() && d.prune()) {
+                    pruned++;
+                    progress = true;
+                }
+            }
+        }
+        countShared(CacheStats.DENTRIES_PRUNED, pruned);
+        List<Dentry> live = new ArrayList<>();
+        for (Dentry d : all) {
+            if (!d.isDead()) {
+                live.add(d);
+            }
+        }
+        synchronized (dentries) {
+            dentries.addAll(live);
+        }
+        invalidateAll();
+    }
+
     /** Negative entries stamped below this are not trusted: a directory was listed since (see below). */
     private volatile long negativeFrom;
 
