@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ring0.abi.Errno;
 import ring0.abi.Fcntl;
-import ring0.abi.Stat;
 import ring0.abi.Sysno;
 import ring0.fs.Mounts;
 import ring0.fs.hostfs.CacheMode;
@@ -37,7 +36,7 @@ class SysWaitTest {
     }
 
     private long stat(String name) {
-        return k.call(Sysno.SYS_NEWFSTATAT, Fcntl.AT_FDCWD, k.cstr(dir + "/" + name), k.alloc(Stat.STAT_SIZE).address(), 0);
+        return k.stat(dir + "/" + name);
     }
 
     @Test

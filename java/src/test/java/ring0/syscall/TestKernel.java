@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import ring0.abi.Fcntl;
+import ring0.abi.Stat;
+import ring0.abi.Sysno;
 import ring0.kernel.FileDescription;
 import ring0.kernel.Kernel;
 import ring0.kernel.Task;
@@ -85,6 +88,11 @@ public final class TestKernel implements AutoCloseable {
     /** The address of a NUL-terminated copy of s in app memory. */
     public long cstr(String s) {
         return arena.allocateFrom(s).address();
+    }
+
+    /** stat(2) of path, following symlinks: 0 or -errno (the attributes are dropped). */
+    public long stat(String path) {
+        return call(Sysno.SYS_NEWFSTATAT, Fcntl.AT_FDCWD, cstr(path), alloc(Stat.STAT_SIZE).address(), 0);
     }
 
     /** size bytes of zeroed app memory. */

@@ -274,7 +274,7 @@ class DevFilesystemTest {
             assertEquals(0, k.call(Sysno.SYS_UNLINK, k.cstr(name)));
             assertFalse(Files.exists(Path.of(name)));
         }
-        assertEquals(-Errno.ENOENT, k.call(Sysno.SYS_NEWFSTATAT, Fcntl.AT_FDCWD, k.cstr("/dev/no-such-device"), k.alloc(Stat.STAT_SIZE).address(), 0));
+        assertEquals(-Errno.ENOENT, k.stat("/dev/no-such-device"));
     }
 
     /** The names getdents64 gives for the directory at path. */
