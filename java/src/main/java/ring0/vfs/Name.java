@@ -1,5 +1,8 @@
 package ring0.vfs;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -82,8 +85,28 @@ public final class Name {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Name n && n.len == len && n.hash == hash
-                && Arrays.equals(buf, off, off + len, n.buf, n.off, n.off + n.len);
+        return o instanceof Name n && n.len == len && n.hash == hash && sameBytes(buf, off, n.buf, n.off, len);
+    }
+
+    private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Whether a[ai, ai+len) equals b[bi, bi+len), eight bytes at a time: names are short, and the
+     * setup of Arrays.equals's vectorized compare cost more than the compare (a stat's walk profile).
+     */
+    private static boolean sameBytes(byte[] a, int ai, byte[] b, int bi, int len) {
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            if ((long) WORD.get(a, ai + i) != (long) WORD.get(b, bi + i)) {
+                return false;
+            }
+        }
+        for (; i < len; i++) {
+            if (a[ai + i] != b[bi + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
