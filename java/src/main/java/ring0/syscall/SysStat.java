@@ -79,7 +79,7 @@ final class SysStat {
             if (r < 0) {
                 return r;
             }
-            r = vfs.walk.pathInit(t, (int) dirfd);
+            r = vfs.walk.pathInitBorrowed(t, (int) dirfd);
             if (r < 0) {
                 return r;
             }

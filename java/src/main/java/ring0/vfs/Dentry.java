@@ -192,6 +192,11 @@ public final class Dentry {
         return true;
     }
 
+    /** The references held now (tests check walks leave them as they found them). */
+    int refs() {
+        return (int) REFS.getVolatile(this);
+    }
+
     /** Drops a reference (dput); the last one may kill this dentry and, in turn, its ancestors. */
     public void put() {
         for (Dentry d = this; d != null; ) {

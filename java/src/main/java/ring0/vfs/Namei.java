@@ -623,7 +623,11 @@ public final class Namei {
      */
     public long openAttempt(Task t, int dirfd, long path, int flags) {
         Nameidata nd = t.nd;
-        long r = vfs.walk.start(t, dirfd, path, (flags & Fcntl.O_NOFOLLOW) == 0 ? Nameidata.LOOKUP_FOLLOW : 0, 0);
+        long r = vfs.walk.getname(t, path, (flags & Fcntl.O_NOFOLLOW) == 0 ? Nameidata.LOOKUP_FOLLOW : 0, 0);
+        if (r < 0) {
+            return r;
+        }
+        r = vfs.walk.pathInitBorrowed(t, dirfd);
         if (r < 0) {
             return r;
         }

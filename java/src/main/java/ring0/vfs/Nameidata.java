@@ -51,6 +51,11 @@ public final class Nameidata {
     /** The root of this walk (the process root, or the dirfd for RESOLVE_IN_ROOT/BENEATH); referenced. */
     Mount rootMount;
     Dentry rootDentry;
+    /**
+     * dentry, and rootDentry, are borrowed, not referenced: the process root or working directory
+     * of a walk that only {@link PathWalk#walkFast} makes ({@link PathWalk#pathInitBorrowed}).
+     */
+    boolean borrowedDentry, borrowedRoot;
     int flags;
     /** openat2 RESOLVE_* flags. */
     int resolve;
@@ -141,13 +146,18 @@ public final class Nameidata {
             child = null;
         }
         if (dentry != null) {
-            dentry.put();
+            if (!borrowedDentry) {
+                dentry.put();
+            }
             dentry = null;
         }
         if (rootDentry != null) {
-            rootDentry.put();
+            if (!borrowedRoot) {
+                rootDentry.put();
+            }
             rootDentry = null;
         }
+        borrowedDentry = borrowedRoot = false;
         if (file != null) {
             file.put();
             file = null;

@@ -76,6 +76,29 @@ public final class PathWalk {
         return startAt(t, nd, dirfd, nd.end);
     }
 
+    /**
+     * {@link #pathInit} for a walk that only {@link #walkFast} makes (the calls' attempt paths, which
+     * answer "would block" when it fails): a start at the process root or the working directory is
+     * borrowed, not referenced (two atomic updates fewer on the root's count, which every thread
+     * shares, each way). The garbage collector keeps a borrowed dentry readable, as the walk's
+     * others; a working directory that dies meanwhile has no children, so the walk finds nothing.
+     */
+    public long pathInitBorrowed(Task t, int dirfd) {
+        Nameidata nd = t.nd;
+        boolean absolute = nd.end > 0 && nd.path[0] == '/';
+        if (nd.resolve != 0 || !(absolute || dirfd == Fcntl.AT_FDCWD)) {
+            return pathInit(t, dirfd);
+        }
+        nd.lastType = Nameidata.LAST_ROOT;
+        VfsPath r = vfs.rootBorrowed(), start = absolute ? r : vfs.cwdBorrowed();
+        nd.rootMount = r.mount();
+        nd.rootDentry = r.dentry();
+        nd.mount = start.mount();
+        nd.dentry = start.dentry();
+        nd.borrowedDentry = nd.borrowedRoot = true;
+        return 0;
+    }
+
     /** Like {@link #start}, for a path the kernel holds itself (not in the app's memory). */
     public long startKernelPath(Task t, int dirfd, byte[] path, int flags) {
         Nameidata nd = t.nd;
@@ -300,7 +323,11 @@ public final class PathWalk {
         nd.last.set(p, lastStart, lastLen, lastHash);
         nd.lastType = Nameidata.LAST_NORM;
         nd.pos = end;
-        nd.dentry.put();
+        if (nd.borrowedDentry) {
+            nd.borrowedDentry = false;
+        } else {
+            nd.dentry.put();
+        }
         nd.dentry = d;
         if (hits > 0) {
             t.cacheCounters[0] += hits; // CacheStats.LOOKUP_HIT

@@ -124,6 +124,16 @@ public final class Vfs {
         return referenced(true);
     }
 
+    /** The process root, without a reference: for a walk the garbage collector keeps safe (walkFast). */
+    VfsPath rootBorrowed() {
+        return root;
+    }
+
+    /** The working directory, without a reference (see {@link #rootBorrowed}). */
+    VfsPath cwdBorrowed() {
+        return cwd;
+    }
+
     /** The working directory, with a reference on its dentry. */
     public VfsPath cwd() {
         return referenced(false);
