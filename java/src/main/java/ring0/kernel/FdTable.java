@@ -224,11 +224,11 @@ public final class FdTable {
             files = Arrays.copyOf(files, Math.min(n, Math.max(max, fd + 1)));
         }
         markDiscard(fd, false);
+        setCloexecLocked(fd, closeOnExec); // before the slot: F_GETFD reads them without the lock
         SLOT.setRelease(files, fd, f);
         if (f.discardsWrites()) {
             markDiscard(fd, true);
         }
-        setCloexecLocked(fd, closeOnExec);
         long na = noAttempt;
         if (na != 0 && fd < Attempt.SHARED_FDS) {
             // A new description at fd: Go may attempt it again (it marked the old one's NEVER).
