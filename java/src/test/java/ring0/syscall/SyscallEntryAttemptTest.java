@@ -36,10 +36,6 @@ class SyscallEntryAttemptTest {
         k.close();
     }
 
-    private long attempt(int nr, long a0, long a1, long a2) {
-        return k.entry.attempt(k.task, nr, a0, a1, a2, 0, 0, 0);
-    }
-
     private int[] pipe(int flags) {
         MemorySegment fds = k.alloc(8);
         assertEquals(0, k.call(Sysno.SYS_PIPE2, fds.address(), flags));
@@ -56,21 +52,21 @@ class SyscallEntryAttemptTest {
     void aWriteToDevNullIsServedAndCountedOnce() {
         int fd = (int) k.call(Sysno.SYS_OPENAT, Fcntl.AT_FDCWD, k.cstr("/dev/null"), Fcntl.O_WRONLY, 0);
         long before = k.task.calls[Sysno.SYS_WRITE];
-        assertEquals(30, attempt(Sysno.SYS_WRITE, fd, k.alloc(30).address(), 30));
+        assertEquals(30, k.attempt(Sysno.SYS_WRITE, fd, k.alloc(30).address(), 30));
         assertEquals(before + 1, k.task.calls[Sysno.SYS_WRITE]);
         assertEquals(-1, k.task.syscall, "no call in progress");
         // The call's own checks come first: the access mode, a bad buffer.
-        assertEquals(-Errno.EBADF, attempt(Sysno.SYS_READ, fd, k.alloc(30).address(), 30));
-        assertEquals(-Errno.EFAULT, attempt(Sysno.SYS_WRITE, fd, -4096, 30));
+        assertEquals(-Errno.EBADF, k.attempt(Sysno.SYS_READ, fd, k.alloc(30).address(), 30));
+        assertEquals(-Errno.EFAULT, k.attempt(Sysno.SYS_WRITE, fd, -4096, 30));
         assertEquals(before + 2, k.task.calls[Sysno.SYS_WRITE]);
         // A copy larger than an attempt may make goes the usual way.
         int zero = (int) k.call(Sysno.SYS_OPENAT, Fcntl.AT_FDCWD, k.cstr("/dev/zero"), Fcntl.O_RDONLY, 0);
         long reads = k.task.calls[Sysno.SYS_READ];
         MemorySegment big = k.alloc(Attempt.MAX_BYTES + 1);
         big.fill((byte) 1);
-        assertEquals(Attempt.WOULD_BLOCK, attempt(Sysno.SYS_READ, zero, big.address(), big.byteSize()));
+        assertEquals(Attempt.WOULD_BLOCK, k.attempt(Sysno.SYS_READ, zero, big.address(), big.byteSize()));
         assertEquals(1, big.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0), "nothing copied");
-        assertEquals(16, attempt(Sysno.SYS_READ, zero, big.address(), 16));
+        assertEquals(16, k.attempt(Sysno.SYS_READ, zero, big.address(), 16));
         assertEquals(0, big.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0));
         assertEquals(reads + 1, k.task.calls[Sysno.SYS_READ]);
     }
@@ -80,20 +76,20 @@ class SyscallEntryAttemptTest {
         int[] p = pipe(0);
         MemorySegment buf = k.alloc(16);
         long reads = k.task.calls[Sysno.SYS_READ], writes = k.task.calls[Sysno.SYS_WRITE];
-        assertEquals(Attempt.WOULD_BLOCK, attempt(Sysno.SYS_READ, p[0], buf.address(), 16));
+        assertEquals(Attempt.WOULD_BLOCK, k.attempt(Sysno.SYS_READ, p[0], buf.address(), 16));
         assertEquals(0, fionread(p[0]));
         assertEquals(reads, k.task.calls[Sysno.SYS_READ], "a would-block attempt is not counted");
         assertEquals(-1, k.task.syscall);
         // A write on a blocking end that fits whole does not wait: served, counted once.
-        assertEquals(3, attempt(Sysno.SYS_WRITE, p[1], k.cstr("abc"), 3));
+        assertEquals(3, k.attempt(Sysno.SYS_WRITE, p[1], k.cstr("abc"), 3));
         assertEquals(writes + 1, k.task.calls[Sysno.SYS_WRITE]);
         // With data there, the blocking read does not wait: served, counted once.
-        assertEquals(3, attempt(Sysno.SYS_READ, p[0], buf.address(), 16));
+        assertEquals(3, k.attempt(Sysno.SYS_READ, p[0], buf.address(), 16));
         assertEquals("abc", buf.getString(0, StandardCharsets.US_ASCII).substring(0, 3));
         assertEquals(reads + 1, k.task.calls[Sysno.SYS_READ]);
         // EOF once the writer is gone is what a blocking read answers too.
         assertEquals(0, k.call(Sysno.SYS_CLOSE, p[1]));
-        assertEquals(0, attempt(Sysno.SYS_READ, p[0], buf.address(), 16));
+        assertEquals(0, k.attempt(Sysno.SYS_READ, p[0], buf.address(), 16));
     }
 
     @Test
@@ -102,32 +98,32 @@ class SyscallEntryAttemptTest {
         int size = (int) k.call(Sysno.SYS_FCNTL, p[1], Fcntl.F_GETPIPE_SZ);
         MemorySegment big = k.alloc(size);
         // All but one byte of the pipe: 16 slots, the last one holding a page less one byte.
-        assertEquals(size - 1, attempt(Sysno.SYS_WRITE, p[1], big.address(), size - 1));
+        assertEquals(size - 1, k.attempt(Sysno.SYS_WRITE, p[1], big.address(), size - 1));
         long writes = k.task.calls[Sysno.SYS_WRITE];
         // Two bytes do not fit: the blocking write would wait for room; nothing goes in.
-        assertEquals(Attempt.WOULD_BLOCK, attempt(Sysno.SYS_WRITE, p[1], big.address(), 2));
+        assertEquals(Attempt.WOULD_BLOCK, k.attempt(Sysno.SYS_WRITE, p[1], big.address(), 2));
         assertEquals(size - 1, fionread(p[0]));
         assertEquals(writes, k.task.calls[Sysno.SYS_WRITE]);
         // One byte merges into the last buffer: served.
-        assertEquals(1, attempt(Sysno.SYS_WRITE, p[1], big.address(), 1));
+        assertEquals(1, k.attempt(Sysno.SYS_WRITE, p[1], big.address(), 1));
         assertEquals(size, fionread(p[0]));
         // No reader left: EPIPE and SIGPIPE are the usual path's, nothing done here.
         assertEquals(0, k.call(Sysno.SYS_CLOSE, p[0]));
-        assertEquals(Attempt.WOULD_BLOCK, attempt(Sysno.SYS_WRITE, p[1], big.address(), 1));
+        assertEquals(Attempt.WOULD_BLOCK, k.attempt(Sysno.SYS_WRITE, p[1], big.address(), 1));
     }
 
     @Test
     void aNonBlockingPipeIsServed() {
         int[] p = pipe(Fcntl.O_NONBLOCK);
         MemorySegment buf = k.alloc(16);
-        assertEquals(-Errno.EAGAIN, attempt(Sysno.SYS_READ, p[0], buf.address(), 16));
-        assertEquals(3, attempt(Sysno.SYS_WRITE, p[1], k.cstr("xyz"), 3));
+        assertEquals(-Errno.EAGAIN, k.attempt(Sysno.SYS_READ, p[0], buf.address(), 16));
+        assertEquals(3, k.attempt(Sysno.SYS_WRITE, p[1], k.cstr("xyz"), 3));
         assertEquals(3, fionread(p[0]));
-        assertEquals(-Errno.ESPIPE, attempt(Sysno.SYS_PREAD64, p[0], buf.address(), 16));
+        assertEquals(-Errno.ESPIPE, k.attempt(Sysno.SYS_PREAD64, p[0], buf.address(), 16));
         // F_GETFL and F_SETFL: what os.Pipe's SetNonblock does.
-        long fl = attempt(Sysno.SYS_FCNTL, p[0], Fcntl.F_GETFL, 0);
+        long fl = k.attempt(Sysno.SYS_FCNTL, p[0], Fcntl.F_GETFL, 0);
         assertEquals(Fcntl.O_NONBLOCK, fl & Fcntl.O_NONBLOCK);
-        assertEquals(0, attempt(Sysno.SYS_FCNTL, p[0], Fcntl.F_SETFL, fl & ~Fcntl.O_NONBLOCK));
+        assertEquals(0, k.attempt(Sysno.SYS_FCNTL, p[0], Fcntl.F_SETFL, fl & ~Fcntl.O_NONBLOCK));
         assertEquals(0, k.call(Sysno.SYS_FCNTL, p[0], Fcntl.F_GETFL) & Fcntl.O_NONBLOCK);
     }
 
@@ -136,10 +132,10 @@ class SyscallEntryAttemptTest {
         int[] p = pipe(0);
         long before = k.task.calls[Sysno.SYS_FCNTL];
         int open = k.openCount();
-        assertEquals(0, attempt(Sysno.SYS_FCNTL, p[0], Fcntl.F_SETFD, Fcntl.FD_CLOEXEC));
-        assertEquals(Fcntl.FD_CLOEXEC, attempt(Sysno.SYS_FCNTL, p[0], Fcntl.F_GETFD, 0));
-        assertEquals(-Errno.EBADF, attempt(Sysno.SYS_FCNTL, 1234, Fcntl.F_GETFD, 0));
-        assertEquals(Attempt.WOULD_BLOCK, attempt(Sysno.SYS_FCNTL, p[0], Fcntl.F_DUPFD, 0));
+        assertEquals(0, k.attempt(Sysno.SYS_FCNTL, p[0], Fcntl.F_SETFD, Fcntl.FD_CLOEXEC));
+        assertEquals(Fcntl.FD_CLOEXEC, k.attempt(Sysno.SYS_FCNTL, p[0], Fcntl.F_GETFD, 0));
+        assertEquals(-Errno.EBADF, k.attempt(Sysno.SYS_FCNTL, 1234, Fcntl.F_GETFD, 0));
+        assertEquals(Attempt.WOULD_BLOCK, k.attempt(Sysno.SYS_FCNTL, p[0], Fcntl.F_DUPFD, 0));
         assertEquals(open, k.openCount(), "no descriptor made");
         assertEquals(before + 3, k.task.calls[Sysno.SYS_FCNTL]);
     }
@@ -152,10 +148,10 @@ class SyscallEntryAttemptTest {
         assertTrue(fd >= 0);
         MemorySegment buf = k.alloc(16);
         // NEVER: no attempt on this description will be served (Go stops trying the descriptor).
-        assertEquals(Attempt.NEVER, attempt(Sysno.SYS_WRITE, fd, k.cstr("XY"), 2));
-        assertEquals(Attempt.NEVER, attempt(Sysno.SYS_READ, fd, buf.address(), 16));
+        assertEquals(Attempt.NEVER, k.attempt(Sysno.SYS_WRITE, fd, k.cstr("XY"), 2));
+        assertEquals(Attempt.NEVER, k.attempt(Sysno.SYS_READ, fd, buf.address(), 16));
         assertEquals(0, k.call(Sysno.SYS_LSEEK, fd, 0, 1 /* SEEK_CUR */), "the offset did not move");
-        assertEquals(Attempt.WOULD_BLOCK, attempt(Sysno.SYS_CLOSE, fd, 0, 0));
+        assertEquals(Attempt.WOULD_BLOCK, k.attempt(Sysno.SYS_CLOSE, fd, 0, 0));
         assertEquals(0, k.call(Sysno.SYS_CLOSE, fd), "still open");
         assertEquals("hello", Files.readString(file));
         assertEquals(0, k.task.calls[Sysno.SYS_WRITE] + k.task.calls[Sysno.SYS_READ]);
@@ -204,7 +200,7 @@ class SyscallEntryAttemptTest {
         assertEquals(0, shared.get(JAVA_LONG, word) & bit, "cleared: /dev/null may be attempted");
         assertEquals(bit << 1, shared.get(JAVA_LONG, word) & (bit << 1), "other descriptors keep theirs");
         assertEquals(bit, shared.get(JAVA_LONG, discardWord) & bit, "a writable /dev/null: Go may answer its writes");
-        assertEquals(1, attempt(Sysno.SYS_WRITE, again, k.cstr("a"), 1));
+        assertEquals(1, k.attempt(Sysno.SYS_WRITE, again, k.cstr("a"), 1));
         assertEquals(0, k.call(Sysno.SYS_CLOSE, again));
         assertEquals(0, shared.get(JAVA_LONG, discardWord) & bit, "closed: the mark goes");
     }

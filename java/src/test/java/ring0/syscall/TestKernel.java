@@ -85,6 +85,13 @@ public final class TestKernel implements AutoCloseable {
         return entry.dispatch(task, nr, x[0], x[1], x[2], x[3], x[4], x[5]);
     }
 
+    /** One call in attempt mode (ring0.abi.Attempt), with up to six raw arguments (missing ones are 0). */
+    public long attempt(int nr, long... a) {
+        long[] x = new long[6];
+        System.arraycopy(a, 0, x, 0, a.length);
+        return entry.attempt(task, nr, x[0], x[1], x[2], x[3], x[4], x[5]);
+    }
+
     /** The address of a NUL-terminated copy of s in app memory. */
     public long cstr(String s) {
         return arena.allocateFrom(s).address();

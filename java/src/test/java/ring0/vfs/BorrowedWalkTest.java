@@ -31,10 +31,6 @@ class BorrowedWalkTest {
         k.close();
     }
 
-    private long attempt(int nr, long a0, long a1, long a2, long a3) {
-        return k.entry.attempt(k.task, nr, a0, a1, a2, a3, 0, 0);
-    }
-
     @Test
     void attemptedWalksLeaveTheReferencesAsTheyFoundThem() throws Exception {
         HostCaches.install(k.kernel, CacheMode.ALWAYS);
@@ -51,12 +47,12 @@ class BorrowedWalkTest {
         cwd.put();
         int rootRefs = root.refs(), cwdRefs = cwd.refs();
         for (int i = 0; i < 1000; i++) {
-            assertEquals(0, attempt(Sysno.SYS_NEWFSTATAT, Fcntl.AT_FDCWD, abs, st, 0));
-            assertEquals(0, attempt(Sysno.SYS_NEWFSTATAT, Fcntl.AT_FDCWD, rel, st, 0));
-            long r = attempt(Sysno.SYS_NEWFSTATAT, Fcntl.AT_FDCWD, missing, st, 0);
+            assertEquals(0, k.attempt(Sysno.SYS_NEWFSTATAT, Fcntl.AT_FDCWD, abs, st, 0));
+            assertEquals(0, k.attempt(Sysno.SYS_NEWFSTATAT, Fcntl.AT_FDCWD, rel, st, 0));
+            long r = k.attempt(Sysno.SYS_NEWFSTATAT, Fcntl.AT_FDCWD, missing, st, 0);
             assertTrue(r == Attempt.WOULD_BLOCK || r == -ring0.abi.Errno.ENOENT, "missing: " + r);
-            assertEquals(Attempt.WOULD_BLOCK, attempt(Sysno.SYS_NEWFSTATAT, Fcntl.AT_FDCWD, k.cstr("/"), st, 0));
-            long fd = attempt(Sysno.SYS_OPENAT, Fcntl.AT_FDCWD, rel, Fcntl.O_RDONLY, 0);
+            assertEquals(Attempt.WOULD_BLOCK, k.attempt(Sysno.SYS_NEWFSTATAT, Fcntl.AT_FDCWD, k.cstr("/"), st, 0));
+            long fd = k.attempt(Sysno.SYS_OPENAT, Fcntl.AT_FDCWD, rel, Fcntl.O_RDONLY, 0);
             assertTrue(fd >= 0, "open: " + fd);
             assertEquals(0, k.call(Sysno.SYS_CLOSE, fd));
         }

@@ -114,10 +114,6 @@ class FileCacheTest {
 
     // ---- attempt mode (ring0.abi.Attempt) ------------------------------------------------------
 
-    private long attempt(int nr, long a0, long a1, long a2) {
-        return k.entry.attempt(k.task, nr, a0, a1, a2, 0, 0, 0);
-    }
-
     /**
      * A descriptor of the mount's root, for relative paths: the fast walk does not cross the mount
      * point at dir (an absolute path goes the usual way), as Ring0's root filesystem is not crossed.
@@ -137,22 +133,22 @@ class FileCacheTest {
         int low = open("f", Fcntl.O_RDONLY), high = open("f", Fcntl.O_RDONLY);
         close(low);
         long opens = k.task.calls[Sysno.SYS_OPENAT], closes = k.task.calls[Sysno.SYS_CLOSE];
-        long fd = attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_RDONLY | Fcntl.O_CLOEXEC);
+        long fd = k.attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_RDONLY | Fcntl.O_CLOEXEC);
         assertEquals(low, fd, "the lowest free descriptor");
         assertEquals(1, k.call(Sysno.SYS_FCNTL, fd, Fcntl.F_GETFD), "O_CLOEXEC");
         assertEquals(Fcntl.O_RDONLY | Fcntl.O_LARGEFILE, k.call(Sysno.SYS_FCNTL, fd, Fcntl.F_GETFL));
         assertEquals("hello", pread(fd, 16, 0));
-        long plain = attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_RDONLY);
+        long plain = k.attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_RDONLY);
         assertEquals(high + 1, plain);
         assertEquals(0, k.call(Sysno.SYS_FCNTL, plain, Fcntl.F_GETFD), "no O_CLOEXEC");
         assertEquals(opens + 2, k.task.calls[Sysno.SYS_OPENAT], "each counted once");
-        assertEquals(0, attempt(Sysno.SYS_CLOSE, fd, 0, 0));
-        assertEquals(0, attempt(Sysno.SYS_CLOSE, plain, 0, 0));
-        assertEquals(-Errno.EBADF, attempt(Sysno.SYS_CLOSE, fd, 0, 0));
+        assertEquals(0, k.attempt(Sysno.SYS_CLOSE, fd, 0, 0));
+        assertEquals(0, k.attempt(Sysno.SYS_CLOSE, plain, 0, 0));
+        assertEquals(-Errno.EBADF, k.attempt(Sysno.SYS_CLOSE, fd, 0, 0));
         assertEquals(closes + 3, k.task.calls[Sysno.SYS_CLOSE]);
         assertEquals(low, open("f", Fcntl.O_RDONLY), "closed: its number is free again");
-        assertEquals(-Errno.ENOENT, attempt(Sysno.SYS_OPENAT, dirfd, k.cstr(""), Fcntl.O_RDONLY));
-        assertEquals(-Errno.EFAULT, attempt(Sysno.SYS_OPENAT, dirfd, 8, Fcntl.O_RDONLY));
+        assertEquals(-Errno.ENOENT, k.attempt(Sysno.SYS_OPENAT, dirfd, k.cstr(""), Fcntl.O_RDONLY));
+        assertEquals(-Errno.EFAULT, k.attempt(Sysno.SYS_OPENAT, dirfd, 8, Fcntl.O_RDONLY));
     }
 
     @Test
@@ -164,29 +160,29 @@ class FileCacheTest {
         assertEquals(-Errno.ENOENT, size("missing"));
         long opens = k.task.calls[Sysno.SYS_OPENAT], closes = k.task.calls[Sysno.SYS_CLOSE];
         long wb = ring0.abi.Attempt.WOULD_BLOCK;
-        assertEquals(wb, attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("missing"), Fcntl.O_RDONLY), "ENOENT is the usual walk's");
-        assertEquals(wb, attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_RDWR | Fcntl.O_CREAT));
-        assertEquals(wb, attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_WRONLY | Fcntl.O_TRUNC));
-        assertEquals(wb, attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_RDONLY | Fcntl.O_DIRECTORY));
-        assertEquals(wb, attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("."), Fcntl.O_RDONLY), "a directory");
-        assertEquals(wb, attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_WRONLY), "no writable data descriptor yet");
+        assertEquals(wb, k.attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("missing"), Fcntl.O_RDONLY), "ENOENT is the usual walk's");
+        assertEquals(wb, k.attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_RDWR | Fcntl.O_CREAT));
+        assertEquals(wb, k.attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_WRONLY | Fcntl.O_TRUNC));
+        assertEquals(wb, k.attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_RDONLY | Fcntl.O_DIRECTORY));
+        assertEquals(wb, k.attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("."), Fcntl.O_RDONLY), "a directory");
+        assertEquals(wb, k.attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_WRONLY), "no writable data descriptor yet");
         int w = open("f", Fcntl.O_WRONLY | Fcntl.O_APPEND);
         assertEquals(6, write(w, " world"));
-        assertEquals(wb, attempt(Sysno.SYS_CLOSE, w, 0, 0), "dirty: the close writes to the host");
+        assertEquals(wb, k.attempt(Sysno.SYS_CLOSE, w, 0, 0), "dirty: the close writes to the host");
         assertEquals(opens + 1, k.task.calls[Sysno.SYS_OPENAT]);
         assertEquals(closes, k.task.calls[Sysno.SYS_CLOSE]);
         close(w);
         assertEquals("hello world", host("f"));
         // Another open of the file stays: a clean close of the other one needs no host.
         int r1 = open("f", Fcntl.O_RDONLY);
-        long r2 = attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_RDONLY);
+        long r2 = k.attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_RDONLY);
         assertTrue(r2 > r1);
-        assertEquals(0, attempt(Sysno.SYS_CLOSE, r1, 0, 0));
+        assertEquals(0, k.attempt(Sysno.SYS_CLOSE, r1, 0, 0));
         assertEquals("hello world", pread(r2, 32, 0));
-        assertEquals(0, attempt(Sysno.SYS_CLOSE, r2, 0, 0));
+        assertEquals(0, k.attempt(Sysno.SYS_CLOSE, r2, 0, 0));
         Files.delete(dir.resolve("f"));
         caches.invalidateAll();
-        assertEquals(wb, attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_RDONLY), "not trusted now");
+        assertEquals(wb, k.attempt(Sysno.SYS_OPENAT, dirfd, k.cstr("f"), Fcntl.O_RDONLY), "not trusted now");
         assertEquals(-Errno.ENOENT, k.call(Sysno.SYS_OPENAT, Fcntl.AT_FDCWD, path("f"), Fcntl.O_RDONLY));
     }
 
