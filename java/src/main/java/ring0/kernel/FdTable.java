@@ -229,28 +229,32 @@ public final class FdTable {
         if (f.discardsWrites()) {
             markDiscard(fd, true);
         }
-        long na = noAttempt;
-        if (na != 0 && fd < Attempt.SHARED_FDS) {
-            // A new description at fd: Go may attempt it again (it marked the old one's NEVER).
-            long bit = 1L << fd;
-            long addr = na + 8L * (fd >> 6);
-            if ((UserMemory.getLong(addr) & bit) != 0) {
-                WORD.getAndBitwiseAnd(UserMemory.ALL, addr, ~bit);
-            }
-        }
+        // A new description at fd: Go may attempt it again (it marked the old one's NEVER).
+        setSharedBit(noAttempt, fd, false);
     }
 
     /** Sets or clears fd's discard mark, if the kernel publishes them. Under lock. */
     private void markDiscard(int fd, boolean on) {
-        long d = discard;
-        if (d == 0 || fd >= Attempt.SHARED_FDS) {
+        setSharedBit(discard, fd, on);
+    }
+
+    /**
+     * Sets or clears fd's bit in a descriptor bitmap shared with Go (0: none published), atomically:
+     * Go sets noAttempt bits meanwhile. Reads first, so an unchanged bit costs no locked write.
+     */
+    private static void setSharedBit(long bitmap, int fd, boolean on) {
+        if (bitmap == 0 || fd >= Attempt.SHARED_FDS) {
             return;
         }
         long bit = 1L << fd;
-        long addr = d + 8L * (fd >> 6);
-        long word = UserMemory.getLong(addr);
-        if (((word & bit) != 0) != on) {
-            WORD.setVolatile(UserMemory.ALL, addr, on ? word | bit : word & ~bit);
+        long addr = bitmap + 8L * (fd >> 6);
+        if (((UserMemory.getLong(addr) & bit) != 0) == on) {
+            return;
+        }
+        if (on) {
+            WORD.getAndBitwiseOr(UserMemory.ALL, addr, bit);
+        } else {
+            WORD.getAndBitwiseAnd(UserMemory.ALL, addr, ~bit);
         }
     }
 
