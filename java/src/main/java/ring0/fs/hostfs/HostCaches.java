@@ -254,13 +254,7 @@ public final class HostCaches {
      * working directory keeps the directory a mount covers).
      */
     public void dropUnused() {
-        List<FileCache> files;
-        synchronized (fdLock) {
-            files = new ArrayList<>(withFd);
-        }
-        for (FileCache fc : files) {
-            fc.evict(false);
-        }
+        evictUnopened(false);
         List<Dentry> all;
         synchronized (dentries) {
             all = new ArrayList<>(dentries);
@@ -288,6 +282,17 @@ public final class HostCaches {
             dentries.addAll(live);
         }
         invalidateAll();
+    }
+
+    /** Closes the data descriptors of the files the app has not open (only the writable ones: writableOnly). */
+    private void evictUnopened(boolean writableOnly) {
+        List<FileCache> files;
+        synchronized (fdLock) {
+            files = new ArrayList<>(withFd);
+        }
+        for (FileCache fc : files) {
+            fc.evict(writableOnly);
+        }
     }
 
     /** Negative entries stamped below this are not trusted: a directory was listed since (see below). */
@@ -323,13 +328,7 @@ public final class HostCaches {
      */
     void beforeFork() {
         flushAll(CacheStats.FLUSH_FORK);
-        List<FileCache> open;
-        synchronized (fdLock) {
-            open = new ArrayList<>(withFd);
-        }
-        for (FileCache fc : open) {
-            fc.evict(true);
-        }
+        evictUnopened(true);
         synchronized (epochLock) {
             children++;
             childrenRunning = true;
