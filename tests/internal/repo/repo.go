@@ -35,10 +35,17 @@ func Launcher(root string) string {
 // go build and name.ring0 with ring0 build. It returns the two paths.
 func BuildBoth(t testing.TB, root, pkg, dir, name string) (native, ring0 string) {
 	t.Helper()
-	native, ring0 = filepath.Join(dir, name), filepath.Join(dir, name+".ring0")
+	native = filepath.Join(dir, name)
 	Run(t, root, "go", "build", "-o", native, pkg)
+	return native, BuildRing0(t, root, pkg, dir, name)
+}
+
+// BuildRing0 builds the main package pkg into dir/name.ring0 with ring0 build and returns its path.
+func BuildRing0(t testing.TB, root, pkg, dir, name string) string {
+	t.Helper()
+	ring0 := filepath.Join(dir, name+".ring0")
 	Run(t, root, Launcher(root), "build", "-o", ring0, pkg)
-	return native, ring0
+	return ring0
 }
 
 // Run runs a command in dir and fails the test, with its output, if it fails.
