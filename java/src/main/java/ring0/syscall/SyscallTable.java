@@ -131,7 +131,6 @@ public final class SyscallTable {
         return words;
     }
 
-    /** The numbers with an attempt handler, as {@link #servedBitmap}: ring0Shared.attempt. */
     void setTraced(boolean on) {
         traced = on;
     }
@@ -141,6 +140,7 @@ public final class SyscallTable {
         return traced;
     }
 
+    /** The numbers with an attempt handler, as {@link #servedBitmap}: ring0Shared.attempt. */
     public long[] attemptBitmap() {
         long[] words = new long[Syscalls.MAX / 64];
         for (int nr = 0; nr < Syscalls.MAX; nr++) {
