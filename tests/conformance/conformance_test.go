@@ -78,10 +78,12 @@ func parse(t *testing.T, out []byte) results {
 	return r
 }
 
+// tailLines is how many of a run's last lines outside any test a report shows.
+const tailLines = 40
+
 func (r *results) keepTail(line string) {
-	const keep = 40
-	if r.tail = append(r.tail, line); len(r.tail) > 2*keep {
-		r.tail = append(r.tail[:0], r.tail[len(r.tail)-keep:]...)
+	if r.tail = append(r.tail, line); len(r.tail) > 2*tailLines {
+		r.tail = append(r.tail[:0], r.tail[len(r.tail)-tailLines:]...)
 	}
 }
 
@@ -224,8 +226,8 @@ func compare(t *testing.T, pkg string, native, inRing0 results, excluded []exclu
 	}
 	if unfinished > 0 {
 		tail := inRing0.tail
-		if len(tail) > 40 {
-			tail = tail[len(tail)-40:]
+		if len(tail) > tailLines {
+			tail = tail[len(tail)-tailLines:]
 		}
 		t.Errorf("%s: %d tests did not finish in Ring0; the run's last lines outside any test:\n%s", pkg, unfinished, strings.Join(tail, "\n"))
 	}
