@@ -15,6 +15,8 @@ import java.util.Arrays;
 public final class Name {
     private byte[] buf;
     private int off, len, hash;
+    /** The bytes after the last whole eight, zero-padded: the end of a compare without a byte loop. */
+    private long tail;
 
     private Name() {}
 
@@ -35,24 +37,45 @@ public final class Name {
         return new Name();
     }
 
-    /** Points this probe at buf[off, off+len). */
-    void set(byte[] buf, int off, int len) {
-        this.buf = buf;
-        this.off = off;
-        this.len = len;
-        int h = 0;
-        for (int i = off; i < off + len; i++) {
-            h = 31 * h + buf[i];
-        }
-        this.hash = h;
+    /**
+     * The running hash of a name after one more eight-byte word of it (little-endian; a last partial
+     * word zero-padded, and mixed only if the name has one). A walk hashes a component as it scans
+     * for its end, a word at a time, like Linux's hash_name; {@link #set} gives the same hash.
+     */
+    static long mix(long h, long word) {
+        h = (h ^ word) * 0x9E3779B97F4A7C15L;
+        return h ^ (h >>> 29);
     }
 
-    /** Points this probe at buf[off, off+len), whose hash (as {@link #set} computes it) is h. */
-    void set(byte[] buf, int off, int len, int h) {
+    /** The hash of a name from its running hash. */
+    static int finish(long h) {
+        return (int) (h ^ (h >>> 32));
+    }
+
+    /** Points this probe at buf[off, off+len). */
+    void set(byte[] buf, int off, int len) {
+        long h = 0;
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            h = mix(h, (long) WORD.get(buf, off + i));
+        }
+        long t = 0;
+        for (int j = len - 1; j >= i; j--) {
+            t = (t << 8) | (buf[off + j] & 0xff);
+        }
+        set(buf, off, len, finish(i < len ? mix(h, t) : h), t);
+    }
+
+    /**
+     * Points this probe at buf[off, off+len), whose hash (as {@link #set} computes it) is hash and
+     * whose bytes after the last whole eight, zero-padded, are tail.
+     */
+    void set(byte[] buf, int off, int len, int hash, long tail) {
         this.buf = buf;
         this.off = off;
         this.len = len;
-        this.hash = h;
+        this.hash = hash;
+        this.tail = tail;
     }
 
     /** A stored copy of this name (of a probe: of the component it points at). */
@@ -85,24 +108,16 @@ public final class Name {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Name n && n.len == len && n.hash == hash && sameBytes(buf, off, n.buf, n.off, len);
+        return o instanceof Name n && n.len == len && n.hash == hash && n.tail == tail
+                && sameWords(buf, off, n.buf, n.off, len & ~7);
     }
 
     private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /**
-     * Whether a[ai, ai+len) equals b[bi, bi+len), eight bytes at a time: names are short, and the
-     * setup of Arrays.equals's vectorized compare cost more than the compare (a stat's walk profile).
-     */
-    private static boolean sameBytes(byte[] a, int ai, byte[] b, int bi, int len) {
-        int i = 0;
-        for (; i + 8 <= len; i += 8) {
+    /** Whether a[ai, ai+len) equals b[bi, bi+len), len a multiple of eight. */
+    private static boolean sameWords(byte[] a, int ai, byte[] b, int bi, int len) {
+        for (int i = 0; i < len; i += 8) {
             if ((long) WORD.get(a, ai + i) != (long) WORD.get(b, bi + i)) {
-                return false;
-            }
-        }
-        for (; i < len; i++) {
-            if (a[ai + i] != b[bi + i]) {
                 return false;
             }
         }

@@ -259,36 +259,59 @@ public final class PathWalk {
         }
         byte[] p = nd.path;
         int pos = nd.pos, end = nd.end, hits = 0, lastStart = 0, lastLen = 0, lastHash = 0;
+        long lastTail = 0;
+        if (end + 8 > p.length) {
+            return 1; // the word loop below reads up to eight bytes past a component
+        }
         Credentials cred = vfs.credentials();
         Name probe = nd.probe;
         Dentry parent = null;
+        while (pos < end && p[pos] == '/') {
+            pos++;
+        }
         while (pos < end) {
-            if (p[pos] == '/') {
-                pos++;
-                continue;
-            }
             Inode dir = d.inode();
             if (dir == null || !dir.isDirectory() || d.isMountpoint()
                     || Permission.generic(cred, dir.mode, dir.uid, dir.gid, Permission.MAY_EXEC) != 0) {
                 return 1;
             }
-            int start = pos, h = 0;
-            byte b;
-            while (pos < end && (b = p[pos]) != '/') {
-                h = 31 * h + b;
-                pos++;
+            // The component and its hash a word at a time (hash_name): up to a '/' or the end.
+            int start = pos;
+            long h = 0, tail;
+            for (;;) {
+                long w = (long) WORDS.get(p, pos);
+                long x = w ^ 0x2f2f2f2f2f2f2f2fL;
+                long slash = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+                int n = Math.min(slash == 0 ? 8 : Long.numberOfTrailingZeros(slash) >>> 3, end - pos);
+                if (n == 8) {
+                    h = Name.mix(h, w);
+                    pos += 8;
+                    continue;
+                }
+                tail = w & ((1L << (n << 3)) - 1);
+                if (n != 0) {
+                    h = Name.mix(h, tail);
+                }
+                pos += n;
+                break;
             }
-            int len = pos - start;
+            int len = pos - start, hash = Name.finish(h);
             if (len > Nameidata.NAME_MAX || (p[start] == '.' && (len == 1 || (len == 2 && p[start + 1] == '.')))) {
                 return 1;
             }
-            if (pos < end && trailingSlashes(p, pos, end)) {
-                return 1; // a trailing slash
+            if (pos < end) {
+                while (pos < end && p[pos] == '/') {
+                    pos++;
+                }
+                if (pos == end) {
+                    return 1; // a trailing slash
+                }
             }
-            probe.set(p, start, len, h);
+            probe.set(p, start, len, hash, tail);
             lastStart = start;
             lastLen = len;
-            lastHash = h;
+            lastHash = hash;
+            lastTail = tail;
             Dentry c = d.peekChild(probe);
             if (c == null || c.isDead()) {
                 return 1;
@@ -320,7 +343,7 @@ public final class PathWalk {
             d.put();
             return 1;
         }
-        nd.last.set(p, lastStart, lastLen, lastHash);
+        nd.last.set(p, lastStart, lastLen, lastHash, lastTail);
         nd.lastType = Nameidata.LAST_NORM;
         nd.pos = end;
         if (nd.borrowedDentry) {
@@ -333,15 +356,6 @@ public final class PathWalk {
             t.cacheCounters[0] += hits; // CacheStats.LOOKUP_HIT
         }
         return 0;
-    }
-
-    private static boolean trailingSlashes(byte[] p, int pos, int end) {
-        for (int i = pos; i < end; i++) {
-            if (p[i] != '/') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
