@@ -20,10 +20,13 @@ import (
 )
 
 // suite: the packages the filesystem issue names, then the network, timers, signals and the poller
-// that IO-heavy services stand on.
+// that IO-heavy services stand on, then what rests on the kernel's futex (sync's mutexes, conds and
+// pools; context's cancellation), a few more of the kernel's callers (getrandom, unix sockets, RPC
+// over loopback), and the runtime's own tests (scheduler, GC, signals, crashes, profiling).
 var suite = []string{"os", "io", "io/fs", "bufio", "path/filepath", "os/exec", "archive/tar", "archive/zip",
 	"compress/gzip", "syscall",
-	"net", "net/http", "internal/poll", "mime/multipart", "os/signal", "os/user", "time"}
+	"net", "net/http", "internal/poll", "mime/multipart", "os/signal", "os/user", "time",
+	"sync", "context", "crypto/rand", "log/syslog", "net/rpc", "runtime", "runtime/pprof"}
 
 // event is one line of test2json's output.
 type event struct {
