@@ -11,7 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import ring0.abi.Errno;
 import ring0.abi.Fcntl;
@@ -33,14 +33,10 @@ import ring0.usermem.BadAddresses;
 class EventPollTest {
     private static final int IN = Poll.EPOLLIN, OUT = Poll.EPOLLOUT, ET = Poll.EPOLLET;
     private static final int AF_UNIX = 1, SOCK_STREAM = 1;
+    @AutoClose
     private final TestKernel k = new TestKernel();
     private final MemorySegment events = k.alloc(12 * 64);
     private final MemorySegment one = k.alloc(8);
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     private int epoll() {
         long ep = k.call(Sysno.SYS_EPOLL_CREATE1, 0);

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import ring0.abi.Errno;
 import ring0.abi.Fcntl;
@@ -28,13 +28,9 @@ import ring0.usermem.BadAddresses;
 /** Kernel eventfds through the system calls (fs/eventfd.c), compared with the host's where it helps. */
 class EventFdTest {
     private static final long MAX = 0xfffffffffffffffeL;
+    @AutoClose
     private final TestKernel k = new TestKernel();
     private final MemorySegment v = k.alloc(8);
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     private int eventfd(long initval, int flags) {
         long fd = k.call(Sysno.SYS_EVENTFD2, initval, flags);

@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ring0.abi.Errno;
@@ -22,12 +22,8 @@ import ring0.vfs.Mount;
 class MountsTest {
     @TempDir
     Path dir;
+    @AutoClose
     private final TestKernel k = new TestKernel();
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     private long stat(String path, MemorySegment st) {
         return k.call(Sysno.SYS_NEWFSTATAT, Fcntl.AT_FDCWD, k.cstr(path), st.address(), 0);

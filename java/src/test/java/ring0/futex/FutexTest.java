@@ -9,7 +9,7 @@ import static ring0.abi.FutexAbi.*;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import ring0.abi.Errno;
 import ring0.abi.Sysno;
@@ -23,16 +23,12 @@ import ring0.usermem.BadAddresses;
  * errno values). Blocking behaviour is FutexTableTest's.
  */
 class FutexTest {
+    @AutoClose
     private final TestKernel k = new TestKernel();
     private final MemorySegment mem = k.alloc(256);
     /** Two futex words and a timespec. */
     private final long w1 = mem.address(), w2 = mem.address() + 64, ts = mem.address() + 128;
     private final List<String> mismatches = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     private long kernel(long uaddr, int op, long val, long utime, long uaddr2, long val3) {
         return k.call(Sysno.SYS_FUTEX, uaddr, op, val, utime, uaddr2, val3);

@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.util.Random;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import ring0.abi.Errno;
 import ring0.abi.Fcntl;
@@ -28,12 +28,8 @@ import ring0.usermem.BadAddresses;
 /** Kernel pipes through the system calls: Linux's semantics (fs/pipe.c), blocking, and the move to the host. */
 class PipeTest {
     private static final int PAGE = 4096, SYS_READV = 19, SYS_WRITEV = 20;
+    @AutoClose
     private final TestKernel k = new TestKernel();
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     /** A pipe of the app: {read end, write end}. */
     private int[] pipe(int flags) {

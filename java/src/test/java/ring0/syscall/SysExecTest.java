@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ring0.abi.Errno;
@@ -25,12 +25,8 @@ import ring0.usermem.BadAddresses;
 class SysExecTest {
     @TempDir
     Path dir;
+    @AutoClose
     private final TestKernel k = new TestKernel();
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     /** argv = {path, NULL}, envp = {NULL}. */
     private long[] argvEnvp(long path) {

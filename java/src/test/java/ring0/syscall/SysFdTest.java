@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import ring0.abi.Errno;
 import ring0.abi.Fcntl;
@@ -19,12 +19,8 @@ import ring0.kernel.FileDescription;
 /** The descriptor-table calls, through dispatch, on descriptions the kernel serves alone. */
 class SysFdTest {
     private static final int MAX = 64;
+    @AutoClose
     private final TestKernel k = new TestKernel(MAX);
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     private int install(CountingFile f) {
         return k.kernel.fds.install(f, 0, false);

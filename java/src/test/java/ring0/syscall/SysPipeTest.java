@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import ring0.abi.Errno;
 import ring0.abi.Fcntl;
@@ -16,12 +16,8 @@ import ring0.usermem.BadAddresses;
 
 class SysPipeTest {
     private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_DGRAM = 2;
+    @AutoClose
     private final TestKernel k = new TestKernel();
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     private void roundTrip(int from, int to, String s) {
         MemorySegment b = k.arena.allocateFrom(s, StandardCharsets.US_ASCII);

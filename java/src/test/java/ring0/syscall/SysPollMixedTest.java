@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import ring0.abi.Errno;
@@ -25,6 +25,7 @@ import ring0.usermem.BadAddresses;
  */
 class SysPollMixedTest {
     private static final short IN = Poll.POLLIN, OUT = Poll.POLLOUT;
+    @AutoClose
     private final TestKernel k = new TestKernel();
     private int r, w, sock, peer, efd;
 
@@ -38,11 +39,6 @@ class SysPollMixedTest {
         sock = fds.get(JAVA_INT, 0);
         peer = fds.get(JAVA_INT, 4);
         efd = (int) k.call(Sysno.SYS_EVENTFD2, 0, 0);
-    }
-
-    @AfterEach
-    void tearDown() {
-        k.close();
     }
 
     private MemorySegment pollfds(int... fdEvents) {

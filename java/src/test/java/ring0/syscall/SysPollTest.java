@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import ring0.abi.Errno;
@@ -25,6 +25,7 @@ class SysPollTest {
     /** Only a guard against a call that blocks when it must not; no test measures time. */
     private static final Duration HANG = Duration.ofSeconds(60);
 
+    @AutoClose
     private final TestKernel k = new TestKernel();
     private int r, w;
     private long zeroTime;
@@ -36,11 +37,6 @@ class SysPollTest {
         r = fds.get(JAVA_INT, 0);
         w = fds.get(JAVA_INT, 4);
         zeroTime = k.alloc(16).address(); // timeval and timespec {0, 0}
-    }
-
-    @AfterEach
-    void tearDown() {
-        k.close();
     }
 
     private void writeByte() {

@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ring0.abi.Errno;
@@ -30,12 +30,8 @@ class SysReadWriteTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private final TestKernel k = new TestKernel();
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     private int open(String rel, int flags) {
         long fd = k.call(Sysno.SYS_OPENAT, Fcntl.AT_FDCWD, k.cstr(dir + "/" + rel), flags | Fcntl.O_CLOEXEC, 0644);

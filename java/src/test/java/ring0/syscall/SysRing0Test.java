@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import ring0.abi.Errno;
 import ring0.abi.Syscalls;
@@ -23,12 +23,8 @@ class SysRing0Test {
     private static final long ATTEMPT = HOST_CALLS + 8L * Syscalls.MAX;
     private static final long SHARED_SIZE = ATTEMPT + 8L * (Syscalls.MAX / 64) + 2 * 4096 / 8; // + noAttempt, discard (Go: 9512 bytes)
 
+    @AutoClose
     private final TestKernel k = new TestKernel();
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     private MemorySegment shared(long abi) {
         MemorySegment s = k.alloc(SHARED_SIZE);

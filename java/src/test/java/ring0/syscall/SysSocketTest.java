@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +39,7 @@ class SysSocketTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private final TestKernel k = new TestKernel();
     private int s0, s1;
 
@@ -48,11 +49,6 @@ class SysSocketTest {
         assertEquals(0, k.call(Sysno.SYS_SOCKETPAIR, AF_UNIX, SOCK_STREAM, 0, sv.address()));
         s0 = sv.get(JAVA_INT, 0);
         s1 = sv.get(JAVA_INT, 4);
-    }
-
-    @AfterEach
-    void tearDown() {
-        k.close();
     }
 
     /** A msghdr with one byte of data and room for control bytes (controlLen 0: none). */

@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ring0.abi.Errno;
@@ -28,12 +28,8 @@ class SysWaitTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private final TestKernel k = new TestKernel();
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     private long stat(String name) {
         return k.stat(dir + "/" + name);

@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ring0.abi.Attempt;
@@ -26,15 +26,11 @@ import ring0.trace.Strace;
  * would block answers WOULD_BLOCK with nothing done and is not counted; one served counts once.
  */
 class SyscallEntryAttemptTest {
+    @AutoClose
     private final TestKernel k = new TestKernel();
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     private int[] pipe(int flags) {
         MemorySegment fds = k.alloc(8);

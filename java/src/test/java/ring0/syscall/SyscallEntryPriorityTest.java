@@ -4,7 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.MemorySegment;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import ring0.abi.Fcntl;
 import ring0.abi.Sysno;
@@ -12,12 +12,8 @@ import ring0.kernel.Task;
 
 /** The frame's priority word (ABI 2) reaches the calling Task on every entry. */
 class SyscallEntryPriorityTest {
+    @AutoClose
     private final TestKernel k = new TestKernel();
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     @Test
     void eachCallSetsTheTasksPriority() {

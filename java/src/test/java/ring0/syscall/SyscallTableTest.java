@@ -8,19 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import ring0.abi.Errno;
 import ring0.abi.SyscallInfo;
 import ring0.abi.Syscalls;
 
 class SyscallTableTest {
+    @AutoClose
     private final TestKernel k = new TestKernel();
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     private boolean inBitmap(int nr) {
         long[] words = k.table.servedBitmap();

@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ring0.abi.Fcntl;
@@ -18,12 +18,8 @@ import ring0.kernel.Task;
 import ring0.syscall.TestKernel;
 
 class SyscallStatsTest {
+    @AutoClose
     private final TestKernel k = new TestKernel();
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     private static final int SYS_INOTIFY_INIT1 = 294;
 

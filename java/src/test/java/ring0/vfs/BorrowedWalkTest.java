@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ring0.abi.Attempt;
@@ -24,12 +24,8 @@ import ring0.syscall.TestKernel;
 class BorrowedWalkTest {
     @TempDir
     Path dir;
+    @AutoClose
     private final TestKernel k = new TestKernel();
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     @Test
     void attemptedWalksLeaveTheReferencesAsTheyFoundThem() throws Exception {

@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import ring0.abi.Errno;
 import ring0.abi.Fcntl;
@@ -34,12 +34,8 @@ import ring0.usermem.BadAddresses;
  */
 class DevFilesystemTest {
     private static final long MAX_RW_COUNT = 0x7fff_f000L;
+    @AutoClose
     private final TestKernel k = new TestKernel();
-
-    @AfterEach
-    void tearDown() {
-        k.close();
-    }
 
     private long open(String path, int flags) {
         long fd = k.call(Sysno.SYS_OPENAT, Fcntl.AT_FDCWD, k.cstr(path), flags, 0);

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,17 +34,13 @@ import ring0.usermem.BadAddresses;
 class ProcFilesystemTest {
     @TempDir
     Path dir;
+    @AutoClose
     private final TestKernel k = new TestKernel();
     private final String pid = Long.toString(ProcessHandle.current().pid());
 
     @BeforeEach
     void setUp() {
         k.kernel.setImage(TestKernel.image());
-    }
-
-    @AfterEach
-    void tearDown() {
-        k.close();
     }
 
     private long open(String path, int flags) {
