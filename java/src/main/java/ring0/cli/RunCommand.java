@@ -67,8 +67,10 @@ final class RunCommand implements Callable<Integer> {
             // through the JVM's exit (Runtime.halt): HotSpot first waits up to 300 ms for threads in native
             // code to stop (VM_Exit::wait_for_threads_in_native_to_block), and the app's threads, running
             // Go code, are such threads: every run, and every ring0 child process, paid those 300 ms.
-            Host.call(Sysno.SYS_EXIT_GROUP, status, 0, 0);
-            Runtime.getRuntime().halt(status); // not reached
+            if (!Boolean.getBoolean("ring0.aotTraining")) {
+                Host.call(Sysno.SYS_EXIT_GROUP, status, 0, 0);
+            }
+            Runtime.getRuntime().halt(status); // the launcher's training run: the JVM's exit writes the AOT cache
             return status;
         } catch (LoadException e) {
             throw new UserError(e);
