@@ -604,16 +604,10 @@ func run(t *testing.T, c testCase, dir, exe string, pre []string) result {
 	// Nothing of the JVM's may stay in /tmp, however the process ended: with -Xrs the JVM opens its
 	// attach socket at start, and an exit that skips the JVM's own leaves it (the launcher turns the
 	// attach mechanism off).
-	if sock := fmt.Sprintf("/tmp/.java_pid%d", cmd.Process.Pid); exists(sock) {
-		os.Remove(sock)
+	if sock := fmt.Sprintf("/tmp/.java_pid%d", cmd.Process.Pid); os.Remove(sock) == nil {
 		t.Errorf("%s left the JVM's attach socket %s behind", exe, sock)
 	}
 	return res
-}
-
-func exists(path string) bool {
-	_, err := os.Lstat(path)
-	return err == nil
 }
 
 // environment is the base environment for a run (see the package comment) plus extra.
