@@ -73,7 +73,7 @@ func TestBuildCShared(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !bytes.Contains(b, []byte("\x00RING0EXE:abi=4\x00")) {
+			if !bytes.Contains(b, []byte("\x00RING0EXE:abi=5\x00")) {
 				t.Errorf("%s: no ring0 marker", out)
 			}
 			// The overlay took effect: the routing code is in, and the renamed host stubs are kept.

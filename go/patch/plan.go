@@ -9,6 +9,7 @@ func PlanFor(p Profile) Plan {
 	edits = append(edits, entryEdits()...)
 	edits = append(edits, stubEdits(p)...)
 	edits = append(edits, schedEdits()...)
+	edits = append(edits, cgoEdits()...)
 	edits = append(edits, syscallEdits(p)...)
 	edits = append(edits, priorityEdits()...)
 	return Plan{
@@ -130,6 +131,32 @@ func schedEdits() []Edit {
 			Old:  "func badsignal(sig uintptr, c *sigctxt) {\n",
 			New:  "func badsignal(sig uintptr, c *sigctxt) {\n\tif ring0RedirectSignal(uint32(sig), c) {\n\t\treturn\n\t}\n",
 			Why:  "a signal sent to the process that lands on a JVM thread goes on to a Go thread, as natively",
+		},
+	}
+}
+
+// cgoEdits: runtime/cgocall.go. C code makes its system calls past the kernel: the kernel writes its
+// dirty file data to the host before C runs, and distrusts its cached names after (ring0BeforeC,
+// ring0AfterC in ring0_linux_amd64.go).
+func cgoEdits() []Edit {
+	return []Edit{
+		{
+			File: "src/runtime/cgocall.go",
+			Old:  "\terrno := asmcgocall(fn, arg)\n",
+			New:  "\tring0BeforeC()\n\terrno := asmcgocall(fn, arg)\n\tring0AfterC()\n",
+			Why:  "a Go call into C: C sees the app's writes, and the kernel what C did",
+		},
+		{
+			File: "src/runtime/cgocall.go",
+			Old:  "func cgocallbackg(fn, frame unsafe.Pointer, ctxt uintptr) {\n\tgp := getg()\n",
+			New:  "func cgocallbackg(fn, frame unsafe.Pointer, ctxt uintptr) {\n\tring0AfterC()\n\tgp := getg()\n",
+			Why:  "C calls into Go: the kernel sees what C did before",
+		},
+		{
+			File: "src/runtime/cgocall.go",
+			Old:  "\tcgocallbackg1(fn, frame, ctxt)\n",
+			New:  "\tcgocallbackg1(fn, frame, ctxt)\n\tring0BeforeC()\n",
+			Why:  "Go returns to C: C sees what the callback wrote",
 		},
 	}
 }

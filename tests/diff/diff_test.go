@@ -241,6 +241,12 @@ var cases = []testCase{
 	// Children run on the host and see its files: in a RAM filesystem, they get files as descriptors only.
 	{name: "vfs/ramfs", prog: "vfs", args: []string{"fd-children"}, ramTmp: true, want: exited(0)},
 
+	// C code (cgo) makes its file calls past the kernel: the caches must not hide them, nor hide the
+	// app's writes from it.
+	{name: "cgo/auto", prog: "cgo", want: exited(0)},
+	{name: "cgo/cache-always", prog: "cgo", ring0Args: []string{"--cache=always"}, want: exited(0)},
+	{name: "cgo/cache-none", prog: "cgo", ring0Args: []string{"--cache=none"}, want: exited(0)},
+
 	// The file system calls one by one with raw system calls, errors included: a transcript compared
 	// byte for byte, in each cache mode.
 	{name: "torture/all", prog: "torture", want: exited(0)},

@@ -34,6 +34,8 @@ public final class Kernel {
     public final boolean countHostCalls;
     /** The app's files: mounts, root and working directory, umask (host / unless options mount more). */
     public final Vfs vfs;
+    /** What the app's C code (cgo) needs from the kernel, and tells it (ABI 5). */
+    public final ForeignCode foreignCode = new ForeignCode();
     /** Called before a child process or a new program takes the app's host descriptors (beforeFork). */
     private final List<Runnable> beforeForkHooks = new CopyOnWriteArrayList<>();
     /** Called at exit_group, before the exit status is reported (onExit). */

@@ -25,9 +25,10 @@ public final class Loader {
     /**
      * The ABI this kernel speaks: the runtime patch's ring0ABI (2: the frame carries the caller's
      * priority; 3: attempt mode, the frame's flags and the shared attempt bitmap; 4: the shared
-     * discard bitmap, writes Go answers itself).
+     * discard bitmap, writes Go answers itself; 5: the shared foreign and dirty words, C code's view of
+     * the host file caches).
      */
-    public static final int ABI = 4;
+    public static final int ABI = 5;
 
     private static final MethodHandle SETENV = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().find("setenv").orElseThrow(),

@@ -29,6 +29,8 @@ import ring0.usermem.UserMemory;
  *     u64 attempt[16];          // 8360 set here: the served numbers answered in attempt mode (ABI 3)
  *     u64 noAttempt[64];        // 8488 set by Go (a NEVER answer), cleared here (a new description): descriptors 0..4095
  *     u64 discard[64];          // 9000 set here: descriptors 0..4095 whose writes are dropped (ABI 4; FdTable)
+ *     u64 foreign;              // 9512 set by Go when C code ran, cleared here (ABI 5; ForeignCode)
+ *     u64 dirty;                // 9520 set here while the kernel holds data the host has not (ABI 5)
  * };
  * </pre>
  */
@@ -36,12 +38,14 @@ final class SysRing0 {
     static final int SYS_RING0_ATTACH = Syscalls.RING0_BASE;
     static final int SYS_RING0_HOSTFDS = Syscalls.RING0_BASE + 1;
     static final int SYS_RING0_ADOPTFD = Syscalls.RING0_BASE + 2;
+    static final int SYS_RING0_FLUSH = Syscalls.RING0_BASE + 3;
 
     private static final long ABI_OFF = 0, FLAGS = 8, ARGC = 16, ARGV = 24, SERVED = 40, HOST_CALLS = 168;
     private static final long ATTEMPT = HOST_CALLS + 8L * Syscalls.MAX;
     static final long NO_ATTEMPT = ATTEMPT + 8L * (Syscalls.MAX / 64);
     static final long DISCARD = NO_ATTEMPT + Attempt.SHARED_FDS / 8;
-    static final long SHARED_SIZE = DISCARD + Attempt.SHARED_FDS / 8;
+    static final long FOREIGN = DISCARD + Attempt.SHARED_FDS / 8, DIRTY = FOREIGN + 8;
+    static final long SHARED_SIZE = DIRTY + 8;
 
     private final Kernel kernel;
     private final SyscallTable table;
@@ -57,6 +61,7 @@ final class SysRing0 {
         table.set(SYS_RING0_ATTACH, this::attach, "Ring0: the Go runtime attaches");
         table.set(SYS_RING0_HOSTFDS, this::hostFds, "Ring0: host descriptors for a fork");
         table.set(SYS_RING0_ADOPTFD, this::adoptFd, "Ring0: a host descriptor made behind the kernel's back joins its table");
+        table.set(SYS_RING0_FLUSH, this::flush, "Ring0: C code is about to run: the host gets the kernel's dirty file data");
     }
 
     /** The runtime attaches, before any package init: it gets argv, envp and the served bitmap. */
@@ -82,6 +87,7 @@ final class SysRing0 {
         }
         kernel.setHostCallCounters(shared + HOST_CALLS);
         kernel.fds.setNoAttemptBitmap(shared + NO_ATTEMPT);
+        kernel.foreignCode.attach(shared + FOREIGN, shared + DIRTY);
         if (!table.traced() && !kernel.countHostCalls) {
             // Writes Go answers itself reach neither the tracer nor the call counts.
             kernel.fds.setDiscardBitmap(shared + DISCARD);
@@ -117,6 +123,12 @@ final class SysRing0 {
             }
             UserMemory.putInt(p, (int) h);
         }
+        return 0;
+    }
+
+    /** C code is about to run (ring0BeforeC): what the kernel holds for the host goes there first. */
+    long flush(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        kernel.foreignCode.beforeC();
         return 0;
     }
 

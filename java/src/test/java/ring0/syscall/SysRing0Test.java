@@ -21,7 +21,7 @@ class SysRing0Test {
     private static final int ATTACH = 1000, HOSTFDS = 1001;
     private static final long FLAGS = 8, ARGC = 16, ARGV = 24, SERVED = 40, HOST_CALLS = 168;
     private static final long ATTEMPT = HOST_CALLS + 8L * Syscalls.MAX;
-    private static final long SHARED_SIZE = ATTEMPT + 8L * (Syscalls.MAX / 64) + 2 * 4096 / 8; // + noAttempt, discard (Go: 9512 bytes)
+    private static final long SHARED_SIZE = ATTEMPT + 8L * (Syscalls.MAX / 64) + 2 * 4096 / 8 + 16; // + noAttempt, discard, foreign, dirty (Go: 9528 bytes)
 
     @AutoClose
     private final TestKernel k = new TestKernel();

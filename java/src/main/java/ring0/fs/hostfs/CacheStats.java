@@ -37,19 +37,21 @@ public record CacheStats(String mode, Map<String, Long> values) {
     public static final int FLUSHES = 18, FLUSH_BYTES = 19;
     /** Flushes by reason. */
     public static final int FLUSH_FSYNC = 20, FLUSH_CLOSE = 21, FLUSH_FORK = 22, FLUSH_LIMIT = 23, FLUSH_TIMER = 24,
-            FLUSH_SYNC = 25, FLUSH_OTHER = 26;
+            FLUSH_SYNC = 25, FLUSH_CGO = 26, FLUSH_OTHER = 27;
     /** Host fsync/fdatasync calls made for the app's fsync, fdatasync, O_SYNC, O_DSYNC, sync and syncfs. */
-    public static final int HOST_SYNCS = 27;
+    public static final int HOST_SYNCS = 28;
     /** Faults (SIGBUS) met in a mapping, after the host file shrank under it, and survived. */
-    public static final int FAULTS = 28;
+    public static final int FAULTS = 29;
     /** Open files that moved to a host descriptor of their own (a child, exec, a forwarded call). */
-    public static final int PROMOTED = 29;
+    public static final int PROMOTED = 30;
     /** Host descriptors and mappings of cached files opened, and released to stay under the limits. */
-    public static final int DATA_FDS_OPENED = 30, DATA_FDS_EVICTED = 31, CHUNKS_MAPPED = 32;
+    public static final int DATA_FDS_OPENED = 31, DATA_FDS_EVICTED = 32, CHUNKS_MAPPED = 33;
     /** Unused cached names dropped to stay under the limit. */
-    public static final int DENTRIES_PRUNED = 33;
+    public static final int DENTRIES_PRUNED = 34;
+    /** Times the kernel stopped trusting every cached name and attribute because C code had run (cgo). */
+    public static final int CGO_INVALIDATIONS = 35;
     /** The number of counters. */
-    public static final int N = 34;
+    public static final int N = 36;
 
     /** The counters' names, by index. */
     static final String[] NAMES = {
@@ -60,9 +62,10 @@ public record CacheStats(String mode, Map<String, Long> values) {
         "reads_direct", "read_bytes_direct", "writes_direct", "write_bytes_direct",
         "flushes", "flush_bytes",
         "flushes_fsync", "flushes_close", "flushes_fork", "flushes_limit", "flushes_timer", "flushes_sync",
-        "flushes_other",
+        "flushes_cgo", "flushes_other",
         "host_syncs", "mapping_faults", "promoted_files",
         "data_fds_opened", "data_fds_evicted", "chunks_mapped", "dentries_pruned",
+        "cgo_invalidations",
     };
 
     static {

@@ -1166,7 +1166,7 @@ final class FileCache {
      * Preconditions: holds this; count > 0.
      */
     long attemptReadLocked(Task t, long buf, long count, long off) {
-        if (sizeStale || noMap || count >= DIRECT_MIN) {
+        if (sizeUnsureLocked() || noMap || count >= DIRECT_MIN) {
             return ring0.abi.Attempt.WOULD_BLOCK;
         }
         long size = hostSize + tailLen;
@@ -1206,7 +1206,7 @@ final class FileCache {
      * within the file size limit.
      */
     long attemptWriteLocked(Task t, long buf, long n, long off) {
-        if (sizeStale || noMap || n >= DIRECT_MIN || appMapped || !caches.writebackAllowed()) {
+        if (sizeUnsureLocked() || noMap || n >= DIRECT_MIN || appMapped || !caches.writebackAllowed()) {
             return ring0.abi.Attempt.WOULD_BLOCK;
         }
         long end = off + n;
@@ -1263,14 +1263,23 @@ final class FileCache {
 
     /** The size must be asked before the next cached transfer (a host descriptor wrote). */
     private boolean sizeStale;
+    /** The caches' count of C code runs when the size was last asked (HostCaches#foreignRuns). */
+    private long sizeForeignRuns;
+
+    /** Whether the size must be asked before a cached transfer. Preconditions: holds this. */
+    private boolean sizeUnsureLocked() {
+        return sizeStale || sizeForeignRuns != caches.foreignRuns();
+    }
 
     /**
-     * Before a cached transfer: if a host descriptor of the file wrote since the size was asked, asks
-     * it again. Preconditions: holds this.
+     * Before a cached transfer: if a host descriptor of the file wrote, or the app's C code ran, since
+     * the size was asked, asks it again (C code appends to a file the app appends to as well: each
+     * append must land at the end). Preconditions: holds this.
      */
     void checkSizeLocked(Task t) {
-        if (sizeStale) {
+        if (sizeUnsureLocked()) {
             sizeStale = false;
+            sizeForeignRuns = caches.foreignRuns();
             refreshSizeLocked(t);
         }
     }

@@ -17,6 +17,7 @@ import ring0.abi.Kstat;
 import ring0.abi.Stat;
 import ring0.host.Host;
 import ring0.kernel.Housekeeping;
+import ring0.kernel.ForeignCode;
 import ring0.kernel.Kernel;
 import ring0.kernel.Task;
 import ring0.kernel.TaskTable;
@@ -87,6 +88,8 @@ public final class HostCaches {
     private final TaskTable tasks;
     private final Housekeeping.Job tickJob, writebackJob;
 
+    /** The app's C code (cgo), which reads and changes host files past the VFS; null without a kernel or caches. */
+    private final ForeignCode foreign;
     private final Object epochLock = new Object();
     private volatile long epoch = 2;
     /** Stamps below this are not trusted; Long.MAX_VALUE: nothing is. */
@@ -126,11 +129,13 @@ public final class HostCaches {
         this.validFrom = mode == CacheMode.NONE ? Long.MAX_VALUE : 1;
         if (kernel == null) {
             tasks = null;
+            foreign = null;
             tickJob = writebackJob = null;
             times = null;
             return;
         }
         tasks = kernel.tasks;
+        foreign = mode == CacheMode.NONE ? null : kernel.foreignCode;
         times = Arena.global().allocate(32, 8);
         tickJob = mode == CacheMode.AUTO ? kernel.housekeeping.register("hostfs-attr-tick", 0, this::tick) : null;
         writebackJob = mode != CacheMode.NONE ? kernel.housekeeping.register("hostfs-writeback", 0, this::writebackWork) : null;
@@ -150,6 +155,7 @@ public final class HostCaches {
         }
         if (mode != CacheMode.NONE) {
             kernel.onBeforeFork(c::beforeFork);
+            kernel.foreignCode.onBeforeC(c::beforeC);
             kernel.onExit(c::exit);
         }
         return c;
@@ -190,9 +196,44 @@ public final class HostCaches {
         return epoch;
     }
 
-    /** Whether something stamped with stamp is still trusted. Hot path: one volatile read. */
+    /**
+     * Whether something stamped with stamp is still trusted. Hot path: two volatile reads, and
+     * ring0Shared.foreign (C code that ran since makes nothing trusted: {@link #foreignCodeRan}).
+     */
     boolean valid(long stamp) {
+        noteForeignCode();
         return stamp >= validFrom;
+    }
+
+    /**
+     * How many times C code was seen to have run: an open file whose size was asked before the last
+     * time asks it again (FileCache#checkSizeLocked). Hot path, as {@link #valid}.
+     */
+    long foreignRuns() {
+        noteForeignCode();
+        return foreignRuns;
+    }
+
+    private volatile long foreignRuns;
+
+    /**
+     * If C code in the app ran (cgo) since the last look, it may have made, changed, grown or removed
+     * host files behind the VFS: nothing cached is trusted any more, as after a child process, and
+     * open files ask their size again.
+     */
+    private void noteForeignCode() {
+        if (foreign != null && foreign.ran()) {
+            synchronized (epochLock) {
+                foreignRuns++;
+            }
+            invalidateAll();
+            countShared(CacheStats.CGO_INVALIDATIONS, 1);
+        }
+    }
+
+    /** C code is about to run (ring0_flush): it reads the host files, so every dirty byte goes there. */
+    private void beforeC() {
+        flushAll(CacheStats.FLUSH_CGO);
     }
 
     /** Something was stamped: in auto mode, the tick must run while it is trusted. */
@@ -304,7 +345,7 @@ public final class HostCaches {
      * it) and the app may now look for it.
      */
     boolean validNegative(long stamp) {
-        return stamp >= validFrom && stamp >= negativeFrom;
+        return valid(stamp) && stamp >= negativeFrom;
     }
 
     /** The app listed a directory (getdents64): names known missing are asked again. */
@@ -484,6 +525,9 @@ public final class HostCaches {
             }
             first = nDirty == 0;
             dirty[nDirty++] = fc;
+            if (first && foreign != null) {
+                foreign.holdsDirtyData(true);
+            }
         }
         if (first) {
             writebackJob.dueBy(System.nanoTime() + WRITEBACK_NANOS);
@@ -500,6 +544,9 @@ public final class HostCaches {
                     dirty[nDirty] = null;
                     break;
                 }
+            }
+            if (nDirty == 0 && foreign != null) {
+                foreign.holdsDirtyData(false);
             }
             freeTails[nFree++] = a;
         }

@@ -27,6 +27,7 @@ import ring0.abi.Stat;
 import ring0.abi.Sysno;
 import ring0.fs.Mounts;
 import ring0.kernel.FileDescription;
+import ring0.loader.Loader;
 import ring0.syscall.TestKernel;
 import ring0.usermem.BadAddresses;
 
@@ -539,6 +540,59 @@ class FileCacheTest {
         assertEquals("last", host("f"));
         assertTrue(exiter.isAlive(), "exit_group parks its thread");
         k = null; // the kernel has exited: nothing to close through it
+    }
+
+    // ---- C code (cgo): ring0Shared.foreign and .dirty, ring0_flush (ABI 5) ----------------------
+
+    /** ring0_attach and ring0_flush, and the words of ring0Shared they share (Go's offsets, ABI 5). */
+    private static final int RING0_ATTACH = 1000, RING0_FLUSH = 1003;
+    private static final long FOREIGN = 9512, DIRTY = 9520, SHARED_SIZE = 9528;
+
+    /** Attaches an app: its ring0Shared block. */
+    private MemorySegment attach() {
+        MemorySegment s = k.alloc(SHARED_SIZE);
+        s.set(JAVA_LONG, 0, Loader.ABI);
+        assertEquals(0, k.call(RING0_ATTACH, s.address()));
+        return s;
+    }
+
+    @Test
+    void cCodeThatRanMakesNothingCachedTrusted() throws Exception {
+        boot(CacheMode.ALWAYS);
+        MemorySegment shared = attach();
+        assertEquals(-Errno.ENOENT, size("made-by-c"));
+        Files.writeString(dir.resolve("made-by-c"), "from C"); // C code's open and write, past the kernel
+        assertEquals(-Errno.ENOENT, size("made-by-c"), "the missing name is cached");
+        shared.set(JAVA_LONG, FOREIGN, 1); // ring0AfterC
+        assertEquals(6, size("made-by-c"));
+        assertEquals(0, shared.get(JAVA_LONG, FOREIGN), "the kernel took the mark");
+        assertEquals(1, stat("cgo_invalidations"));
+        Files.writeString(dir.resolve("made-by-c"), "from C, again");
+        assertEquals(6, size("made-by-c"), "trusted again until C code runs again");
+        shared.set(JAVA_LONG, FOREIGN, 1);
+        assertEquals(13, size("made-by-c"));
+        assertEquals(2, stat("cgo_invalidations"));
+    }
+
+    @Test
+    void dirtyDataReachesTheHostBeforeCCodeRuns() throws Exception {
+        boot(CacheMode.AUTO);
+        MemorySegment shared = attach();
+        int fd = open("log", Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_APPEND);
+        assertEquals(0, shared.get(JAVA_LONG, DIRTY));
+        assertEquals(3, write(fd, "abc"));
+        assertEquals(1, shared.get(JAVA_LONG, DIRTY), "the kernel holds data the host has not");
+        assertEquals("", host("log"));
+        assertEquals(0, k.call(RING0_FLUSH)); // ring0BeforeC
+        assertEquals("abc", host("log"), "what C code reads");
+        assertEquals(0, shared.get(JAVA_LONG, DIRTY));
+        assertEquals(1, stat("flushes_cgo"));
+        // The C code appends too; the app's next append lands after it, not over it.
+        Files.writeString(dir.resolve("log"), "C", StandardOpenOption.APPEND);
+        shared.set(JAVA_LONG, FOREIGN, 1); // ring0AfterC
+        assertEquals(3, write(fd, "def"));
+        close(fd);
+        assertEquals("abcCdef", host("log"));
     }
 
     // ---- coherence with mappings --------------------------------------------------------------
