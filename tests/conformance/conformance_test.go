@@ -1,8 +1,9 @@
-// Package conformance runs Go's own standard-library tests inside Ring0: the conformance suite nobody
-// here wrote. Each package of the suite is tested natively (go test -json) and in Ring0 (ring0 test
-// -json: the test binary built as a ring0 executable, run in a fresh kernel), with -short and the
-// tests of exclusions.txt skipped; every test that passes natively must pass in Ring0. A test that
-// fails natively on this machine is reported, not required.
+// Package conformance runs Go's own standard-library tests inside Ring0, and the tests of a few
+// third-party modules that lean on the kernel: the conformance suite nobody here wrote. Each package
+// is tested natively (go test -json) and in Ring0 (ring0 test -json: the test binary built as a ring0
+// executable, run in a fresh kernel), with -short and the tests of exclusions.txt skipped; every test
+// that passes natively must pass in Ring0. A test that fails natively on this machine is reported,
+// not required.
 package conformance
 
 import (
@@ -12,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"ring0.dev/tests/internal/repo"
 	"sort"
@@ -27,6 +29,12 @@ var suite = []string{"os", "io", "io/fs", "bufio", "path/filepath", "os/exec", "
 	"compress/gzip", "syscall",
 	"net", "net/http", "internal/poll", "mime/multipart", "os/signal", "os/user", "time",
 	"sync", "context", "crypto/rand", "log/syslog", "net/rpc", "runtime", "runtime/pprof"}
+
+// modules: packages of other modules, at the versions that modules/go.mod pins (go test fetches them
+// from the module proxy). bbolt is the database that the filesystem issue names: it maps its file
+// (mmap, kept coherent with its writes), locks it (flock) and syncs it (fdatasync). go-sqlite3 is
+// SQLite's C code (cgo): it makes its file calls past the kernel, and its tests check the files from Go.
+var modules = []string{"go.etcd.io/bbolt", "github.com/mattn/go-sqlite3"}
 
 // event is one line of test2json's output.
 type event struct {
@@ -143,12 +151,26 @@ func exclusions(t *testing.T) map[string][]exclusion {
 }
 
 func TestStdlib(t *testing.T) {
+	conform(t, "", suite)
+}
+
+func TestModules(t *testing.T) {
+	dir, err := filepath.Abs("modules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conform(t, dir, modules)
+}
+
+// conform runs each package's tests natively and in Ring0, from dir (a module that requires them;
+// "" for the standard library: a scratch directory), and compares the results.
+func conform(t *testing.T, dir string, pkgs []string) {
 	if testing.Short() {
-		t.Skip("runs standard-library test binaries in Ring0 (minutes): run without -short")
+		t.Skip("runs test binaries in Ring0 (minutes): run without -short")
 	}
 	launcher := repo.Launcher(repo.Root(t))
 	excluded := exclusions(t)
-	for _, pkg := range suite {
+	for _, pkg := range pkgs {
 		t.Run(pkg, func(t *testing.T) {
 			args := []string{"test", "-json", "-short", "-count=1", "-timeout=8m"}
 			for _, e := range excluded[pkg] {
@@ -157,8 +179,12 @@ func TestStdlib(t *testing.T) {
 				}
 			}
 			args = append(args, pkg)
-			native := run(t, "go", args...)
-			inRing0 := run(t, launcher, args...)
+			where := dir
+			if where == "" {
+				where = t.TempDir()
+			}
+			native := run(t, where, "go", args...)
+			inRing0 := run(t, where, launcher, args...)
 			compare(t, pkg, parse(t, native), parse(t, inRing0), excluded[pkg])
 		})
 	}
@@ -182,11 +208,11 @@ func exempt(excluded []exclusion, test string) bool {
 	return false
 }
 
-// run runs a go test command in a scratch directory (the packages are import paths) and returns its
-// output: a failing status is what compare looks into.
-func run(t *testing.T, name string, args ...string) []byte {
+// run runs a go test command in dir (the packages are import paths) and returns its output: a
+// failing status is what compare looks into.
+func run(t *testing.T, dir, name string, args ...string) []byte {
 	cmd := exec.Command(name, args...)
-	cmd.Dir = t.TempDir()
+	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
