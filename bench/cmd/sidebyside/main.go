@@ -20,7 +20,7 @@
 //	-v          copy each run's output to stderr
 //	-keep       keep the build directory and print its path
 //
-// Benchmarks: test1 test2 test3 syscall cpu files (default: all).
+// Benchmarks: test1 test2 test3 pingpong pipes syscall cpu files net (default: all).
 package main
 
 import (
@@ -44,7 +44,7 @@ import (
 )
 
 // all is every benchmark, in the order the table shows them.
-var all = []string{"test1", "test2", "test3", "pingpong", "pipes", "syscall", "cpu", "files"}
+var all = []string{"test1", "test2", "test3", "pingpong", "pipes", "syscall", "cpu", "files", "net"}
 
 // runTimeout bounds one run of one program; a default run takes a few seconds.
 const runTimeout = 5 * time.Minute
