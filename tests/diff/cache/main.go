@@ -108,6 +108,20 @@ func children() {
 	must("write", err)
 	must("close", f.Close())
 	check("content", read("shared.txt"), "line 0\nline 1\nline 2\nline 3\nline 4\nafter the child\nfrom the child\nparent again\n")
+	// A child appends to a log the app keeps open: the app's next append lands after the child's line,
+	// with no look at the file in between.
+	l, err := os.OpenFile("log.txt", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	must("open", err)
+	_, err = l.WriteString("app 1\n")
+	must("write", err)
+	run("echo child >> log.txt")
+	_, err = l.WriteString("app 2\n")
+	must("write", err)
+	pos, err := l.Seek(0, io.SeekCurrent)
+	must("seek", err)
+	check("offset after the append", pos, int64(18))
+	must("close", l.Close())
+	check("log", read("log.txt"), "app 1\nchild\napp 2\n")
 	// A child that truncates and rewrites a file the app has open.
 	g, err := os.Open("shared.txt")
 	must("open", err)

@@ -70,7 +70,8 @@ final class FileCache {
 
     private static final int SYS_PREAD64 = 17, SYS_PWRITE64 = 18, SYS_MMAP = 9, SYS_MUNMAP = 11, SYS_CLOSE = 3;
     private static final int SYS_FSYNC = 74, SYS_FDATASYNC = 75, SYS_FTRUNCATE = 77, SYS_OPENAT = 257;
-    private static final int SYS_STATX = 332, SYS_FSTATFS = 138;
+    private static final int SYS_STATX = 332, SYS_FSTATFS = 138, SYS_LSEEK = 8, SYS_PWRITEV2 = 328;
+    private static final int SEEK_CUR = 1, RWF_APPEND = 0x10;
     private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
     private static final long[] NO_CHUNKS = {};
 
@@ -108,6 +109,11 @@ final class FileCache {
     private long hostSize;
     /** The tail buffer (an address of the pool's, 0 if none) and how many bytes of it are the file's. */
     private long tail;
+    /**
+     * Whether every byte in the tail came from appends (O_APPEND): the flush then appends it on the
+     * host too, after whatever others appended meanwhile, instead of writing it at hostSize over them.
+     */
+    private boolean tailAppends;
     private long tailLen;
     /** The app mapped the file: its host size stays exact (no tail). */
     private boolean appMapped;
@@ -894,12 +900,15 @@ final class FileCache {
      * Writes count (> 0) bytes of the app's buf at off: the bytes written or -errno. Hot path: a copy
      * into the mapping (inside the host file) or into the tail (past it), no host call, no allocation.
      *
+     * <p>An append (O_APPEND: off is the end the kernel knows) that reaches the host now is appended
+     * there ({@link #hostAppendLocked}): another process may have appended since the size was asked.
+     *
      * <p>Preconditions: holds this; the caller has a writable description open (fd is read-write).
      */
-    long writeLocked(Task t, long buf, long count, long off) {
+    long writeLocked(Task t, long buf, long count, long off, boolean append) {
         long n = count;
         if (n >= DIRECT_MIN || noMap) {
-            return writeDirectLocked(t, buf, n, off);
+            return writeDirectLocked(t, buf, n, off, append);
         }
         if (!UserMemory.canRead(buf, n)) {
             return -Errno.EFAULT;
@@ -907,7 +916,8 @@ final class FileCache {
         boolean tailOk = !appMapped && caches.writebackAllowed();
         long done = 0;
         while (done < n) {
-            long o = off + done, left = n - done, m;
+            // An append goes to the end, which a flush that met another process's appends moves.
+            long o = append ? hostSize + tailLen : off + done, left = n - done, m;
             if (o < hostSize) {
                 m = Math.min(left, hostSize - o);
                 if (!blocksStale && sparseLocked(hostSize)) {
@@ -933,6 +943,7 @@ final class FileCache {
                 } catch (InternalError e) {
                     return done > 0 ? done : -Errno.EFAULT; // the app's buffer is a mapping that faulted
                 }
+                tailAppends = tailLen == 0 ? append : tailAppends && append;
                 tailLen = Math.max(tailLen, at + m);
             } else {
                 // A hole past the tail, or no tail now: the host writes it.
@@ -943,12 +954,14 @@ final class FileCache {
                     }
                     continue;
                 }
-                long r = Host.call(SYS_PWRITE64, fd, buf + done, left, o, 0, 0);
+                long r = append ? hostAppendLocked(t, buf + done, left) : Host.call(SYS_PWRITE64, fd, buf + done, left, o, 0, 0);
                 if (r <= 0) {
                     return done > 0 ? done : r;
                 }
-                hostWroteLocked(o, o + r, hostSize);
-                hostSize = Math.max(hostSize, o + r);
+                if (!append) {
+                    hostWroteLocked(o, o + r, hostSize);
+                    hostSize = Math.max(hostSize, o + r);
+                }
                 m = r;
             }
             done += m;
@@ -961,12 +974,22 @@ final class FileCache {
     }
 
     /** One host pwrite of n bytes at off, after the tail is written. Preconditions: holds this. */
-    private long writeDirectLocked(Task t, long buf, long n, long off) {
+    private long writeDirectLocked(Task t, long buf, long n, long off, boolean append) {
         if (tailLen > 0) {
             long r = flushLocked(t, CacheStats.FLUSH_OTHER);
             if (r < 0) {
                 return r;
             }
+        }
+        if (append) {
+            long r = hostAppendLocked(t, buf, n);
+            if (r > 0) {
+                modifiedLocked();
+                long[] c = t.cacheCounters;
+                c[CacheStats.WRITE_DIRECT]++;
+                c[CacheStats.WRITE_DIRECT_BYTES] += r;
+            }
+            return r;
         }
         long r = Host.call(SYS_PWRITE64, fd, buf, n, off, 0, 0);
         if (r > 0) {
@@ -1022,6 +1045,26 @@ final class FileCache {
             }
             return 0;
         }
+        if (tailAppends) {
+            long r = hostAppendLocked(t, tail, tailLen);
+            if (r < tailLen) {
+                if (r > 0) {
+                    MemorySegment.copy(UserMemory.ALL, tail + r, UserMemory.ALL, tail, tailLen - r);
+                    tailLen -= r;
+                }
+                error = r < 0 ? r : -Errno.EIO;
+                return error;
+            }
+            tailLen = 0;
+            caches.releaseTail(this, tail);
+            tail = 0;
+            mappedDirty = false;
+            setHostMtimeLocked();
+            count(t, CacheStats.FLUSHES, 1);
+            count(t, CacheStats.FLUSH_BYTES, r);
+            count(t, reason, 1);
+            return 0;
+        }
         long written = 0;
         while (written < tailLen) {
             long r = Host.call(SYS_PWRITE64, fd, tail + written, tailLen - written, hostSize + written, 0, 0);
@@ -1066,6 +1109,43 @@ final class FileCache {
     }
 
     /**
+     * Appends len bytes at addr to the host file, as a write on an O_APPEND descriptor does: after
+     * whatever another process (a child, the app's C code, anyone) appended since the kernel asked
+     * the size, not over it. Learns where they landed (the data descriptor's offset, which nothing
+     * else uses, moves to the end) and takes that as the host's size; a landing elsewhere than
+     * hostSize means the file changed behind the kernel, whose attributes are then asked again.
+     * Returns the bytes written (all of them unless the host failed part way), or -errno if none.
+     * Preconditions: holds this; fd is read-write.
+     */
+    private long hostAppendLocked(Task t, long addr, long len) {
+        long written = 0;
+        while (written < len) {
+            long r = caches.hostAppend(t, fd, addr + written, len - written);
+            if (r == -Errno.EOPNOTSUPP || r == -Errno.EINVAL) {
+                r = Host.call(SYS_PWRITE64, fd, addr + written, len - written, hostSize, 0, 0); // no RWF_APPEND (Linux < 4.16)
+                if (r > 0) {
+                    Host.fastCall(SYS_LSEEK, fd, hostSize + r, 0);
+                }
+            }
+            if (r <= 0) {
+                return written > 0 ? written : r == 0 ? -Errno.EIO : r;
+            }
+            long end = Host.fastCall(SYS_LSEEK, fd, 0, SEEK_CUR);
+            long at = end - r;
+            if (end < 0 || at != hostSize) {
+                count(t, CacheStats.CHANGED_ON_HOST, 1);
+                stamp = Long.MIN_VALUE;
+                blocksStale = true;
+            } else {
+                hostWroteLocked(at, end, hostSize);
+            }
+            hostSize = end < 0 ? hostSize + r : end;
+            written += r;
+        }
+        return written;
+    }
+
+    /**
      * ftruncate(2) of the file: the tail past length is dropped, the rest written, then the host
      * truncates at once. Returns 0 or -errno. Preconditions: holds this; fd is read-write.
      */
@@ -1075,6 +1155,7 @@ final class FileCache {
         }
         if (length < hostSize + tailLen && length >= hostSize) {
             tailLen = length - hostSize;
+            tailAppends = false; // what is left flushes at its offset, as the app cut it
         } else if (length < hostSize) {
             tailLen = 0;
         }
@@ -1205,7 +1286,7 @@ final class FileCache {
      * {@link ring0.abi.Attempt#WOULD_BLOCK} with nothing done. Preconditions: holds this; n > 0 and
      * within the file size limit.
      */
-    long attemptWriteLocked(Task t, long buf, long n, long off) {
+    long attemptWriteLocked(Task t, long buf, long n, long off, boolean append) {
         if (sizeUnsureLocked() || noMap || n >= DIRECT_MIN || appMapped || !caches.writebackAllowed()) {
             return ring0.abi.Attempt.WOULD_BLOCK;
         }
@@ -1246,6 +1327,7 @@ final class FileCache {
             }
         }
         if (m < n) {
+            tailAppends = tailLen == 0 ? append : tailAppends && append;
             tailLen = Math.max(tailLen, end - hostSize);
         }
         modifiedLocked();
@@ -1263,23 +1345,24 @@ final class FileCache {
 
     /** The size must be asked before the next cached transfer (a host descriptor wrote). */
     private boolean sizeStale;
-    /** The caches' count of C code runs when the size was last asked (HostCaches#foreignRuns). */
-    private long sizeForeignRuns;
+    /** The caches' count of changes behind the kernel when the size was last asked (HostCaches#hostChanges). */
+    private long sizeHostChanges;
 
     /** Whether the size must be asked before a cached transfer. Preconditions: holds this. */
     private boolean sizeUnsureLocked() {
-        return sizeStale || sizeForeignRuns != caches.foreignRuns();
+        return sizeStale || sizeHostChanges != caches.hostChanges();
     }
 
     /**
-     * Before a cached transfer: if a host descriptor of the file wrote, or the app's C code ran, since
-     * the size was asked, asks it again (C code appends to a file the app appends to as well: each
-     * append must land at the end). Preconditions: holds this.
+     * Before a cached transfer: if a host descriptor of the file wrote, or the host's files may have
+     * changed behind the kernel (a child process ran, the app's C code ran), since the size was asked,
+     * asks it again: a child or C code may have appended to a file the app has open. Preconditions:
+     * holds this.
      */
     void checkSizeLocked(Task t) {
         if (sizeUnsureLocked()) {
             sizeStale = false;
-            sizeForeignRuns = caches.foreignRuns();
+            sizeHostChanges = caches.hostChanges();
             refreshSizeLocked(t);
         }
     }

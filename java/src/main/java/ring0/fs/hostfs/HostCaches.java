@@ -16,11 +16,12 @@ import ring0.abi.Fcntl;
 import ring0.abi.Kstat;
 import ring0.abi.Stat;
 import ring0.host.Host;
-import ring0.kernel.Housekeeping;
 import ring0.kernel.ForeignCode;
+import ring0.kernel.Housekeeping;
 import ring0.kernel.Kernel;
 import ring0.kernel.Task;
 import ring0.kernel.TaskTable;
+import ring0.usermem.UserMemory;
 import ring0.vfs.Credentials;
 import ring0.vfs.Dentry;
 import ring0.vfs.Mount;
@@ -122,6 +123,8 @@ public final class HostCaches {
     private final AtomicLongArray shared = new AtomicLongArray(CacheStats.N);
     /** utimensat's timespec[2], for flushes (which may run on no task). Guarded by itself. */
     private final MemorySegment times;
+    /** pwritev2's iovec for appends made on no task (the writeback job's flushes). Guarded by itself. */
+    private final MemorySegment appendIov = Arena.global().allocate(16, 8);
 
     private HostCaches(CacheMode mode, Kernel kernel, Credentials creds) {
         this.mode = mode;
@@ -206,26 +209,24 @@ public final class HostCaches {
     }
 
     /**
-     * How many times C code was seen to have run: an open file whose size was asked before the last
-     * time asks it again (FileCache#checkSizeLocked). Hot path, as {@link #valid}.
+     * How many times the host's files may have changed behind the kernel (everything was invalidated:
+     * C code ran, a child process changed or exited...): an open file whose size was asked before the
+     * last one asks it again (FileCache#checkSizeLocked). Hot path, as {@link #valid}.
      */
-    long foreignRuns() {
+    long hostChanges() {
         noteForeignCode();
-        return foreignRuns;
+        return hostChanges;
     }
 
-    private volatile long foreignRuns;
+    /** Guarded by epochLock for writes. */
+    private volatile long hostChanges;
 
     /**
      * If C code in the app ran (cgo) since the last look, it may have made, changed, grown or removed
-     * host files behind the VFS: nothing cached is trusted any more, as after a child process, and
-     * open files ask their size again.
+     * host files behind the VFS: nothing cached is trusted any more, as after a child process.
      */
     private void noteForeignCode() {
         if (foreign != null && foreign.ran()) {
-            synchronized (epochLock) {
-                foreignRuns++;
-            }
             invalidateAll();
             countShared(CacheStats.CGO_INVALIDATIONS, 1);
         }
@@ -280,6 +281,7 @@ public final class HostCaches {
      */
     public void invalidateAll() {
         synchronized (epochLock) {
+            hostChanges++;
             long e = ++epoch;
             if (children == 0) {
                 validFrom = e;
@@ -388,6 +390,7 @@ public final class HostCaches {
         }
         synchronized (epochLock) {
             children = all ? 0 : Math.max(0, children - 1);
+            hostChanges++;
             long e = ++epoch;
             if (children == 0) {
                 childrenRunning = false;
@@ -589,6 +592,26 @@ public final class HostCaches {
         return 0;
     }
 
+    /**
+     * pwritev2(fd, {addr, len}, RWF_APPEND) at the descriptor's own offset: the bytes go to the host
+     * file's end, wherever it is now, and the offset moves there. The iovec is in the task's scratch,
+     * or in appendIov for a flush made on no task. Returns the host's answer.
+     */
+    long hostAppend(Task t, int fd, long addr, long len) {
+        if (t != null) {
+            return hostAppend(t.scratch.address() + HostFilesystem.IOV, fd, addr, len);
+        }
+        synchronized (appendIov) {
+            return hostAppend(appendIov.address(), fd, addr, len);
+        }
+    }
+
+    private static long hostAppend(long iov, int fd, long addr, long len) {
+        UserMemory.putLong(iov, addr);
+        UserMemory.putLong(iov + 8, len);
+        return Host.call(SYS_PWRITEV2, fd, iov, 1, -1, 0, RWF_APPEND);
+    }
+
     /** Sets the host mtime of the file behind fd (atime unchanged). */
     void setMtime(int fd, long ms) {
         if (times == null) {
@@ -603,7 +626,7 @@ public final class HostCaches {
         }
     }
 
-    private static final int SYS_UTIMENSAT = 280;
+    private static final int SYS_UTIMENSAT = 280, SYS_PWRITEV2 = 328, RWF_APPEND = 0x10;
 
     // ---- dentries -----------------------------------------------------------------------------
 

@@ -296,14 +296,15 @@ public final class HostFileDescription extends HostBackedFile {
                     return 0;
                 }
                 fc.checkSizeLocked(t);
-                long off = (statusFlags() & Fcntl.O_APPEND) != 0 ? fc.sizeLocked() : pos;
+                boolean append = (statusFlags() & Fcntl.O_APPEND) != 0;
+                long off = append ? fc.sizeLocked() : pos;
                 n = limit(n, off);
                 if (n < 0) {
                     return n;
                 }
-                r = fc.writeLocked(t, buf, n, off);
+                r = fc.writeLocked(t, buf, n, off, append);
                 if (r > 0) {
-                    pos = off + r;
+                    pos = append ? fc.sizeLocked() : off + r; // an append landed at the host's end
                 }
             }
             return syncWrite(t, r, 0);
@@ -326,12 +327,13 @@ public final class HostFileDescription extends HostBackedFile {
                     return 0;
                 }
                 fc.checkSizeLocked(t);
-                long off = (statusFlags() & Fcntl.O_APPEND) != 0 ? fc.sizeLocked() : offset;
+                boolean append = (statusFlags() & Fcntl.O_APPEND) != 0;
+                long off = append ? fc.sizeLocked() : offset;
                 n = limit(n, off);
                 if (n < 0) {
                     return n;
                 }
-                r = fc.writeLocked(t, buf, n, off);
+                r = fc.writeLocked(t, buf, n, off, append);
             }
             return syncWrite(t, r, 0);
         }
@@ -411,11 +413,12 @@ public final class HostFileDescription extends HostBackedFile {
             if (n == 0) {
                 return 0;
             }
-            long off = (f & Fcntl.O_APPEND) != 0 ? c.sizeLocked() : offset < 0 ? pos : offset;
+            boolean append = (f & Fcntl.O_APPEND) != 0;
+            long off = append ? c.sizeLocked() : offset < 0 ? pos : offset;
             if (limit(n, off) != n) {
                 return ring0.abi.Attempt.WOULD_BLOCK; // EFBIG or a short write: the usual path
             }
-            long r = c.attemptWriteLocked(t, buf, n, off);
+            long r = c.attemptWriteLocked(t, buf, n, off, append);
             if (r > 0 && offset < 0) {
                 pos = off + r;
             }
@@ -505,7 +508,8 @@ public final class HostFileDescription extends HostBackedFile {
             if (len == 0) {
                 continue;
             }
-            long n = write ? fc.writeLocked(t, base, len, off + done) : fc.readLocked(t, base, len, off + done);
+            long at = append ? fc.sizeLocked() : off + done;
+            long n = write ? fc.writeLocked(t, base, len, at, append) : fc.readLocked(t, base, len, at);
             if (n < 0) {
                 if (done == 0) {
                     return n;
@@ -518,10 +522,8 @@ public final class HostFileDescription extends HostBackedFile {
                 break;
             }
         }
-        if (offset == -1 || append) {
-            if (offset == -1) {
-                pos = off + done;
-            }
+        if (offset == -1) {
+            pos = append ? fc.sizeLocked() : off + done;
         }
         return done;
     }

@@ -36,7 +36,7 @@ import ring0.vfs.Name;
  */
 public final class HostFilesystem extends Filesystem {
     /** Slots of Task.scratch used for host call arguments. */
-    static final long NAME_A = 0, NAME_B = 4096, PATH = 8192, STATX = 12288, TIMES = 12544;
+    static final long NAME_A = 0, NAME_B = 4096, PATH = 8192, STATX = 12288, TIMES = 12544, IOV = 12576;
     static final int STATX_WANT = Stat.STATX_BASIC_STATS | Stat.STATX_BTIME;
     static final int O_PATH_DIR = Fcntl.O_PATH | Fcntl.O_DIRECTORY | Fcntl.O_NOFOLLOW | Fcntl.O_CLOEXEC;
 

@@ -527,6 +527,52 @@ class FileCacheTest {
         assertEquals("abcdefchild!!!z", host("f"));
     }
 
+    // An append lands at the host file's end, after what others appended: never over it.
+
+    @Test
+    void anAppendAfterAChildAppendedLandsAfterIt() throws Exception {
+        boot(CacheMode.AUTO);
+        int fd = open("log", Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_APPEND);
+        assertEquals(4, write(fd, "app\n"));
+        k.kernel.beforeFork();
+        Files.writeString(dir.resolve("log"), "child\n", StandardOpenOption.APPEND); // the child's own append
+        caches.childReaped(true);
+        assertEquals(4, write(fd, "app\n"));
+        assertEquals(14, k.call(Sysno.SYS_LSEEK, fd, 0, 1 /* SEEK_CUR */), "the offset is the end, the child's line counted");
+        close(fd);
+        assertEquals("app\nchild\napp\n", host("log"));
+    }
+
+    @Test
+    void appendsWhileAChildRunsLandAfterItsAppends() throws Exception {
+        boot(CacheMode.AUTO);
+        int fd = open("log", Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_APPEND);
+        k.kernel.beforeFork();
+        assertEquals(2, write(fd, "a\n"));
+        Files.writeString(dir.resolve("log"), "child\n", StandardOpenOption.APPEND);
+        assertEquals(2, write(fd, "b\n"));
+        assertEquals("a\nchild\nb\n", host("log"), "written through, each at the end");
+        caches.childReaped(true);
+        close(fd);
+    }
+
+    @Test
+    void aTailOfAppendsIsAppendedAfterAnotherProcesssAppends() throws Exception {
+        boot(CacheMode.AUTO);
+        int fd = open("log", Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_APPEND);
+        assertEquals(2, write(fd, "a\n"));
+        Files.writeString(dir.resolve("log"), "other\n", StandardOpenOption.APPEND); // not a child: the kernel is not told
+        assertEquals(2, write(fd, "b\n"));
+        assertEquals(0, k.call(Sysno.SYS_FSYNC, fd));
+        // The appends waited in the kernel's tail: they land after the other process's, whole and in
+        // their order, and its line is kept (a write at the size the kernel knew would overwrite it).
+        assertEquals("other\na\nb\n", host("log"));
+        assertEquals(10, size("log"), "the kernel learnt the host's end");
+        assertEquals(2, write(fd, "c\n"));
+        close(fd);
+        assertEquals("other\na\nb\nc\n", host("log"));
+    }
+
     @Test
     void exitFlushes() throws Exception {
         boot(CacheMode.AUTO);
