@@ -34,7 +34,9 @@ var suite = []string{"os", "io", "io/fs", "bufio", "path/filepath", "os/exec", "
 // from the module proxy). bbolt is the database that the filesystem issue names: it maps its file
 // (mmap, kept coherent with its writes), locks it (flock) and syncs it (fdatasync). go-sqlite3 is
 // SQLite's C code (cgo): it makes its file calls past the kernel, and its tests check the files from Go.
-var modules = []string{"go.etcd.io/bbolt", "github.com/mattn/go-sqlite3"}
+// fsnotify watches files with inotify, whose events the host makes from the calls it sees: the
+// kernel's caches must not hide the app's creates, writes, renames and closes from it.
+var modules = []string{"go.etcd.io/bbolt", "github.com/mattn/go-sqlite3", "github.com/fsnotify/fsnotify"}
 
 // event is one line of test2json's output.
 type event struct {

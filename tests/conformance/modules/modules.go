@@ -4,6 +4,7 @@
 package modules
 
 import (
-	_ "github.com/mattn/go-sqlite3" // SQLite in C (cgo): its file calls go past the kernel, to the host
-	_ "go.etcd.io/bbolt"            // a database that maps its file (mmap), locks it (flock) and syncs it (fdatasync)
+	_ "github.com/fsnotify/fsnotify" // inotify: the host reports what the app does to its files
+	_ "github.com/mattn/go-sqlite3"  // SQLite in C (cgo): its file calls go past the kernel, to the host
+	_ "go.etcd.io/bbolt"             // a database that maps its file (mmap), locks it (flock) and syncs it (fdatasync)
 )

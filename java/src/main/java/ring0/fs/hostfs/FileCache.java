@@ -287,7 +287,7 @@ final class FileCache {
         if (hostBusy != 0 || tailLen != 0 || tail != 0 || mappedDirty || posixLocked || error != 0) {
             return false;
         }
-        return opens > 1 || (opens == 1 && links > 0 && retiredFd < 0);
+        return opens > 1 || (opens == 1 && links > 0 && retiredFd < 0 && !fdWritable);
     }
 
     /** generic_permission on the cached mode and owner. Preconditions: holds this. */
@@ -346,6 +346,8 @@ final class FileCache {
     /**
      * An open description of the file was released: dirty data goes to the host (close), and if the
      * app held POSIX record locks on the file they are dropped, as closing any descriptor of a file does.
+     * The last one gives a read-write data descriptor back to the host: its close is the close of a
+     * file opened for writing that others wait for (inotify's IN_CLOSE_WRITE: a file is complete).
      * Returns a flush error, or 0.
      */
     long released(Task t, boolean flush, HostFileDescription reusable) {
@@ -372,6 +374,8 @@ final class FileCache {
                 if (links == 0) {
                     releaseHostLocked();
                     forget = true;
+                } else if (fdWritable && tailLen == 0) {
+                    releaseHostLocked();
                 }
             } else if (posixLocked) {
                 unlockPosixLocked();
