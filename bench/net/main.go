@@ -38,23 +38,11 @@ func main() {
 	}
 	runtime.GOMAXPROCS(*procs)
 
-	for _, b := range []struct {
-		name  string
-		start func() (run func(int), stop func())
-	}{
-		{"tcp-pingpong", tcpPingPong},
-		{"http-get", func() (func(int), func()) { return httpGets(1) }},
-		{"http-get-8conns", func() (func(int), func()) { return httpGets(8) }},
-	} {
-		run, stop := b.start()
-		harness.Warm(*warm, 100, run)
-		t0 := time.Now()
-		run(*n)
-		d := time.Since(t0)
-		stop()
-		fmt.Printf("%s: %d ops in %v (%.0f ns each), GOMAXPROCS=%d\n", b.name, *n, d, float64(d.Nanoseconds())/float64(*n), runtime.GOMAXPROCS(0))
-		harness.Print(b.name, d, int64(*n))
-	}
+	harness.RunVariants([]harness.Variant{
+		{Name: "tcp-pingpong", Start: tcpPingPong},
+		{Name: "http-get", Start: func() (func(int), func()) { return httpGets(1) }},
+		{Name: "http-get-8conns", Start: func() (func(int), func()) { return httpGets(8) }},
+	}, *n, *warm, 100)
 }
 
 // listen listens on an ephemeral loopback port.

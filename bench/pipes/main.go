@@ -35,24 +35,12 @@ func main() {
 	}
 	runtime.GOMAXPROCS(*procs)
 
-	for _, b := range []struct {
-		name  string
-		start func() (run func(int), stop func())
-	}{
-		{"pipe-pingpong", osPipePingPong},
-		{"pipe-pingpong-raw", rawPipePingPong},
-		{"pipe-write-read", pipeWriteRead},
-		{"eventfd-write-read", eventfdWriteRead},
-	} {
-		run, stop := b.start()
-		harness.Warm(*warm, 1000, run)
-		t0 := time.Now()
-		run(*n)
-		d := time.Since(t0)
-		stop()
-		fmt.Printf("%s: %d ops in %v (%.0f ns each), GOMAXPROCS=%d\n", b.name, *n, d, float64(d.Nanoseconds())/float64(*n), runtime.GOMAXPROCS(0))
-		harness.Print(b.name, d, int64(*n))
-	}
+	harness.RunVariants([]harness.Variant{
+		{Name: "pipe-pingpong", Start: osPipePingPong},
+		{Name: "pipe-pingpong-raw", Start: rawPipePingPong},
+		{Name: "pipe-write-read", Start: pipeWriteRead},
+		{Name: "eventfd-write-read", Start: eventfdWriteRead},
+	}, *n, *warm, 1000)
 }
 
 // pingPong plays round trips over two pipes: the echo goroutine reads a byte from one and writes it

@@ -9,6 +9,7 @@ package harness
 import (
 	"flag"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -84,5 +85,27 @@ func (s Sizes) Parse() {
 	flag.Parse()
 	if *s.Quick {
 		*s.N /= 10
+	}
+}
+
+// Variant is one benchmark of a program that measures several over objects it sets up: Start makes
+// them and returns the loop (n ops) and what tears them down.
+type Variant struct {
+	Name  string
+	Start func() (run func(n int), stop func())
+}
+
+// RunVariants sets up each variant in turn, warms its loop for warm (in batches of chunk ops), times
+// n ops, tears it down and prints a line for people and the BENCH line.
+func RunVariants(vs []Variant, n int, warm time.Duration, chunk int) {
+	for _, v := range vs {
+		run, stop := v.Start()
+		Warm(warm, chunk, run)
+		t0 := time.Now()
+		run(n)
+		d := time.Since(t0)
+		stop()
+		fmt.Printf("%s: %d ops in %v (%.0f ns each), GOMAXPROCS=%d\n", v.Name, n, d, float64(d.Nanoseconds())/float64(n), runtime.GOMAXPROCS(0))
+		Print(v.Name, d, int64(n))
 	}
 }

@@ -1049,34 +1049,21 @@ final class FileCache {
             }
             return 0;
         }
-        if (tailAppends) {
-            long r = hostAppendLocked(t, tail, tailLen);
-            if (r < tailLen) {
-                if (r > 0) {
-                    MemorySegment.copy(UserMemory.ALL, tail + r, UserMemory.ALL, tail, tailLen - r);
-                    tailLen -= r;
-                }
-                error = r < 0 ? r : -Errno.EIO;
-                return error;
-            }
-            tailLen = 0;
-            caches.releaseTail(this, tail);
-            tail = 0;
-            mappedDirty = false;
-            setHostMtimeLocked();
-            count(t, CacheStats.FLUSHES, 1);
-            count(t, CacheStats.FLUSH_BYTES, r);
-            count(t, reason, 1);
-            return 0;
-        }
         long written = 0;
         while (written < tailLen) {
-            long r = Host.call(SYS_PWRITE64, fd, tail + written, tailLen - written, hostSize + written, 0, 0);
+            long r;
+            if (tailAppends) {
+                r = hostAppendLocked(t, tail + written, tailLen - written); // moves hostSize itself
+            } else {
+                r = Host.call(SYS_PWRITE64, fd, tail + written, tailLen - written, hostSize, 0, 0);
+                if (r > 0) {
+                    hostWroteLocked(hostSize, hostSize + r, hostSize);
+                    hostSize += r;
+                }
+            }
             if (r <= 0) {
                 if (written > 0) {
                     MemorySegment.copy(UserMemory.ALL, tail + written, UserMemory.ALL, tail, tailLen - written);
-                    hostWroteLocked(hostSize, hostSize + written, hostSize);
-                    hostSize += written;
                     tailLen -= written;
                 }
                 error = r == 0 ? -Errno.EIO : r;
@@ -1084,8 +1071,6 @@ final class FileCache {
             }
             written += r;
         }
-        hostWroteLocked(hostSize, hostSize + tailLen, hostSize);
-        hostSize += tailLen;
         tailLen = 0;
         caches.releaseTail(this, tail);
         tail = 0;
