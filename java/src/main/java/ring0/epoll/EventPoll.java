@@ -596,8 +596,9 @@ public final class EventPoll extends FileDescription {
     public long wait(Task t, long events, int maxevents, long timeoutNanos, long sigmask) {
         long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
         for (;;) {
-            long n = harvest(t, events, maxevents);
-            if (n != 0 || timeoutNanos == 0 || (deadline != Long.MAX_VALUE && deadline - System.nanoTime() <= 0)) {
+            boolean expired = timeoutNanos == 0 || (deadline != Long.MAX_VALUE && deadline - System.nanoTime() <= 0);
+            long n = harvest(t, events, maxevents, !expired);
+            if (n != 0 || expired) {
                 return n;
             }
             if (hostParts == 0) {
@@ -637,8 +638,13 @@ public final class EventPoll extends FileDescription {
         }
     }
 
-    /** Whatever is ready now: kernel items, then the host set (without blocking). */
-    private long harvest(Task t, long events, int maxevents) {
+    /**
+     * Whatever is ready now: kernel items, then the host set (without blocking). A caller that will
+     * sleep on the host set if nothing is ready (mayWait) skips that host call when no kernel item
+     * is: the sleep itself returns at once with what the host has, so a blocking wait makes one host
+     * call, as natively.
+     */
+    private long harvest(Task t, long events, int maxevents, boolean mayWait) {
         int n = 0;
         if (readyHead != null || scanning) {
             synchronized (mtx) {
@@ -648,7 +654,7 @@ public final class EventPoll extends FileDescription {
                 return n;
             }
         }
-        if (hostParts == 0) {
+        if (hostParts == 0 || (n == 0 && mayWait)) {
             return n;
         }
         long at = events + (long) EVENT_SIZE * n;
