@@ -2,6 +2,8 @@
 // $TMPDIR (removed at the end):
 //
 //	files-stat          os.Stat of an existing file at a five-component absolute path
+//	files-fstatat       newfstatat(2) of the same path with syscall.Syscall6: the call without the
+//	                    work os.Stat does around it (the path's copy, the FileInfo)
 //	files-open-close    os.Open and Close of that file
 //	files-append-1b     a 1-byte os.File.Write to a file opened with O_APPEND
 //	files-pread-4k      a 4 KiB os.File.ReadAt of a file read before (cached), offsets cycling over 1 MiB
@@ -23,7 +25,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
+	"unsafe"
 
 	"ring0.dev/bench/internal/harness"
 )
@@ -74,6 +78,11 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	cpath, err := syscall.BytePtrFromString(file)
+	if err != nil {
+		fail(err)
+	}
+	var st syscall.Stat_t
 	one := []byte{'x'}
 	var appended int64
 	buf := make([]byte, 4096)
@@ -84,6 +93,14 @@ func main() {
 				st, err := os.Stat(file)
 				if err != nil || st.Size() != int64(len(data)) {
 					fail(fmt.Errorf("stat: %v", err))
+				}
+			}
+		}},
+		{"files-fstatat", func(n int) {
+			for i := 0; i < n; i++ {
+				_, _, e := syscall.Syscall6(syscall.SYS_NEWFSTATAT, atFdcwd, uintptr(unsafe.Pointer(cpath)), uintptr(unsafe.Pointer(&st)), 0, 0, 0)
+				if e != 0 || st.Size != int64(len(data)) {
+					fail(fmt.Errorf("fstatat: %v", e))
 				}
 			}
 		}},
@@ -146,6 +163,9 @@ func main() {
 		sequential(filepath.Join(base, "seq"), int64(*sizeMiB)<<20, *piece, *rounds)
 	}
 }
+
+// atFdcwd is AT_FDCWD (-100) as a system call argument.
+const atFdcwd = ^uintptr(99)
 
 // only is -only: run just the benchmarks whose name contains it.
 var only string
