@@ -15,34 +15,22 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"runtime"
 	"sync"
-	"time"
 
 	"ring0.dev/bench/internal/harness"
 )
 
 func main() {
-	sizes := harness.NewSizes(50_000, "measured ops per variant", time.Second, "ops for this long before each timer starts")
-	n, warm := sizes.N, sizes.Warm
-	procs := flag.Int("procs", 2, "GOMAXPROCS")
-	sizes.Parse()
-	if *n <= 0 {
-		fail(fmt.Errorf("bad -n %d", *n))
-	}
-	runtime.GOMAXPROCS(*procs)
-
-	harness.RunVariants([]harness.Variant{
+	harness.VariantsMain(50_000, "measured ops per variant", 100, []harness.Variant{
 		{Name: "tcp-pingpong", Start: tcpPingPong},
 		{Name: "http-get", Start: func() (func(int), func()) { return httpGets(1) }},
 		{Name: "http-get-8conns", Start: func() (func(int), func()) { return httpGets(8) }},
-	}, *n, *warm, 100)
+	})
 }
 
 // listen listens on an ephemeral loopback port.

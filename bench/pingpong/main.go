@@ -7,42 +7,28 @@
 //	pingpong-locked  both goroutines locked to their threads (the cross-core case)
 //	pingpong         the same without LockOSThread (the scheduler may keep both on one P)
 //
-//	go run ./bench/pingpong [-n 20000] [-quick]
+//	go run ./bench/pingpong [-n 20000] [-procs 2] [-quick]
 package main
 
 import (
 	"fmt"
 	"os"
 	"runtime"
-	"time"
 
 	"ring0.dev/bench/internal/harness"
 )
 
 func main() {
-	sizes := harness.NewSizes(20_000, "measured round trips per variant", time.Second, "round trips for this long before the timer starts")
-	n, warm := sizes.N, sizes.Warm
-	sizes.Parse()
-	if *n <= 0 {
-		fail(fmt.Errorf("bad -n %d", *n))
-	}
-	runtime.GOMAXPROCS(2)
-
-	for _, locked := range []bool{true, false} {
-		name := "pingpong"
-		if locked {
-			name = "pingpong-locked"
+	variant := func(locked bool) func() (func(int), func()) {
+		return func() (func(int), func()) {
+			p := start(locked)
+			return p.run, p.stop
 		}
-		p := start(locked)
-		harness.Warm(*warm, 1000, p.run)
-		t0 := time.Now()
-		p.run(*n)
-		d := time.Since(t0)
-		p.stop()
-		fmt.Printf("%s: %d round trips in %v (%.0f ns each), GOMAXPROCS=%d\n",
-			name, *n, d, float64(d.Nanoseconds())/float64(*n), runtime.GOMAXPROCS(0))
-		harness.Print(name, d, int64(*n))
 	}
+	harness.VariantsMain(20_000, "measured round trips per variant", 1000, []harness.Variant{
+		{Name: "pingpong-locked", Start: variant(true)},
+		{Name: "pingpong", Start: variant(false)},
+	})
 }
 
 // pair is the two players: ping runs in the caller's goroutine's partner, pong answers.

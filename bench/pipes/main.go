@@ -15,32 +15,20 @@ package main
 
 import (
 	"encoding/binary"
-	"flag"
 	"fmt"
 	"os"
-	"runtime"
 	"syscall"
-	"time"
 
 	"ring0.dev/bench/internal/harness"
 )
 
 func main() {
-	sizes := harness.NewSizes(200_000, "measured ops per variant (round trips for the ping-pongs)", time.Second, "ops for this long before each timer starts")
-	n, warm := sizes.N, sizes.Warm
-	procs := flag.Int("procs", 2, "GOMAXPROCS")
-	sizes.Parse()
-	if *n <= 0 {
-		fail(fmt.Errorf("bad -n %d", *n))
-	}
-	runtime.GOMAXPROCS(*procs)
-
-	harness.RunVariants([]harness.Variant{
+	harness.VariantsMain(200_000, "measured ops per variant (round trips for the ping-pongs)", 1000, []harness.Variant{
 		{Name: "pipe-pingpong", Start: osPipePingPong},
 		{Name: "pipe-pingpong-raw", Start: rawPipePingPong},
 		{Name: "pipe-write-read", Start: pipeWriteRead},
 		{Name: "eventfd-write-read", Start: eventfdWriteRead},
-	}, *n, *warm, 1000)
+	})
 }
 
 // pingPong plays round trips over two pipes: the echo goroutine reads a byte from one and writes it

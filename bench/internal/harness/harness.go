@@ -9,6 +9,8 @@ package harness
 import (
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -95,12 +97,23 @@ type Variant struct {
 	Start func() (run func(n int), stop func())
 }
 
-// RunVariants sets up each variant in turn, warms its loop for warm (in batches of chunk ops), times
-// n ops, tears it down and prints a line for people and the BENCH line.
-func RunVariants(vs []Variant, n int, warm time.Duration, chunk int) {
+// VariantsMain is the main of such a program: the Sizes flags (n ops measured per variant, nWhat
+// says what one is; a 1 s warm-up) and -procs (GOMAXPROCS, 2 by default); then, for each variant in
+// turn, it sets it up, warms its loop in batches of chunk ops, times n ops, tears it down and prints
+// a line for people and the BENCH line.
+func VariantsMain(n int, nWhat string, chunk int, vs []Variant) {
+	sizes := NewSizes(n, nWhat, time.Second, "ops for this long before each timer starts")
+	procs := flag.Int("procs", 2, "GOMAXPROCS")
+	sizes.Parse()
+	if *sizes.N <= 0 {
+		fmt.Fprintf(os.Stderr, "%s: bad -n %d\n", filepath.Base(os.Args[0]), *sizes.N)
+		os.Exit(2)
+	}
+	runtime.GOMAXPROCS(*procs)
+	n = *sizes.N
 	for _, v := range vs {
 		run, stop := v.Start()
-		Warm(warm, chunk, run)
+		Warm(*sizes.Warm, chunk, run)
 		t0 := time.Now()
 		run(n)
 		d := time.Since(t0)
