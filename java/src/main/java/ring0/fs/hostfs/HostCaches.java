@@ -201,7 +201,7 @@ public final class HostCaches {
 
     /**
      * Whether something stamped with stamp is still trusted. Hot path: two volatile reads, and
-     * ring0Shared.foreign (C code that ran since makes nothing trusted: {@link #foreignCodeRan}).
+     * ring0Shared.foreign (C code that ran since makes nothing trusted: {@link #noteForeignCode}).
      */
     boolean valid(long stamp) {
         noteForeignCode();
