@@ -10,6 +10,7 @@ import ring0.abi.Errno;
 import ring0.abi.Fcntl;
 import ring0.abi.Kstat;
 import ring0.abi.Stat;
+import ring0.abi.Sysno;
 import ring0.host.Host;
 import ring0.kernel.Task;
 import ring0.usermem.UserMemory;
@@ -70,8 +71,7 @@ final class FileCache {
 
     private static final int SYS_PREAD64 = 17, SYS_PWRITE64 = 18, SYS_MMAP = 9, SYS_MUNMAP = 11, SYS_CLOSE = 3;
     private static final int SYS_FSYNC = 74, SYS_FDATASYNC = 75, SYS_FTRUNCATE = 77, SYS_OPENAT = 257;
-    private static final int SYS_STATX = 332, SYS_FSTATFS = 138, SYS_LSEEK = 8, SYS_PWRITEV2 = 328;
-    private static final int SEEK_CUR = 1, RWF_APPEND = 0x10;
+    private static final int SYS_STATX = 332, SYS_FSTATFS = 138;
     private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
     private static final long[] NO_CHUNKS = {};
 
@@ -400,7 +400,7 @@ final class FileCache {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment fl = a.allocate(32, 8); // struct flock: l_type F_UNLCK(2), whence 0, start 0, len 0
             fl.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) 2);
-            Host.call(ring0.abi.Sysno.SYS_FCNTL, fd, Fcntl.F_SETLK, fl.address());
+            Host.call(Sysno.SYS_FCNTL, fd, Fcntl.F_SETLK, fl.address());
         }
     }
 
@@ -1110,16 +1110,14 @@ final class FileCache {
         long written = 0;
         while (written < len) {
             long r = caches.hostAppend(t, fd, addr + written, len - written);
-            if (r == -Errno.EOPNOTSUPP || r == -Errno.EINVAL) {
+            boolean noAppend = r == -Errno.EOPNOTSUPP || r == -Errno.EINVAL;
+            if (noAppend) {
                 r = Host.call(SYS_PWRITE64, fd, addr + written, len - written, hostSize, 0, 0); // no RWF_APPEND (Linux < 4.16)
-                if (r > 0) {
-                    Host.fastCall(SYS_LSEEK, fd, hostSize + r, 0);
-                }
             }
             if (r <= 0) {
                 return written > 0 ? written : r == 0 ? -Errno.EIO : r;
             }
-            long end = Host.fastCall(SYS_LSEEK, fd, 0, SEEK_CUR);
+            long end = noAppend ? hostSize + r : Host.fastCall(Sysno.SYS_LSEEK, fd, 0, Fcntl.SEEK_CUR);
             long at = end - r;
             if (end < 0 || at != hostSize) {
                 count(t, CacheStats.CHANGED_ON_HOST, 1);
