@@ -30,14 +30,6 @@ var suite = []string{"os", "io", "io/fs", "bufio", "path/filepath", "os/exec", "
 	"net", "net/http", "internal/poll", "mime/multipart", "os/signal", "os/user", "time",
 	"sync", "context", "crypto/rand", "log/syslog", "net/rpc", "runtime", "runtime/pprof"}
 
-// modules: packages of other modules, at the versions that modules/go.mod pins (go test fetches them
-// from the module proxy). bbolt is the database that the filesystem issue names: it maps its file
-// (mmap, kept coherent with its writes), locks it (flock) and syncs it (fdatasync). go-sqlite3 is
-// SQLite's C code (cgo): it makes its file calls past the kernel, and its tests check the files from Go.
-// fsnotify watches files with inotify, whose events the host makes from the calls it sees: the
-// kernel's caches must not hide the app's creates, writes, renames and closes from it.
-var modules = []string{"go.etcd.io/bbolt", "github.com/mattn/go-sqlite3", "github.com/fsnotify/fsnotify"}
-
 // event is one line of test2json's output.
 type event struct {
 	Action  string
@@ -156,12 +148,20 @@ func TestStdlib(t *testing.T) {
 	conform(t, "", suite)
 }
 
+// TestModules runs the tests of the packages that modules/modules.go imports (each import says why
+// it is there), at the versions modules/go.mod pins; go fetches them from the module proxy.
 func TestModules(t *testing.T) {
 	dir, err := filepath.Abs("modules")
 	if err != nil {
 		t.Fatal(err)
 	}
-	conform(t, dir, modules)
+	cmd := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, ".")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list in %s: %v", dir, err)
+	}
+	conform(t, dir, strings.Fields(string(out)))
 }
 
 // conform runs each package's tests natively and in Ring0, from dir (a module that requires them;

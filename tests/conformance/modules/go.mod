@@ -3,7 +3,6 @@ module ring0.dev/tests/conformance/modules
 go 1.24
 
 require (
-	github.com/fsnotify/fsnotify v1.10.1
 	github.com/mattn/go-sqlite3 v1.14.53
 	go.etcd.io/bbolt v1.4.3
 )
